@@ -1,0 +1,114 @@
+import Foundation
+
+/// One accepted event: a Segment-spec call (`track`, `identify`, `alias`, `page`, `screen`), or one of
+/// Barista's own profile changes (`consent`, `preferences`) that go through the same log.
+///
+/// Events are validated from JSON by ``EventValidator``; every field is already normalised here
+/// (snake_case names, a `message_id` always present, a timestamp always set).
+public struct Event: Sendable, Hashable {
+    /// The Segment call type, plus Barista's internal profile changes.
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        case track, identify, alias, page, screen
+        /// A consent change recorded by `PUT /v1/profiles/{id}/consent`.
+        case consent
+        /// A preferences change recorded by `PUT /v1/profiles/{id}/preferences`.
+        case preferences
+    }
+
+    public var kind: Kind
+    /// The event name of a `track` (`Product Viewed`), or the page/screen name.
+    public var name: String?
+    public var userID: String?
+    public var anonymousID: String?
+    /// `alias` only: the id being merged into `userID`.
+    public var previousID: String?
+    /// Idempotency key: a repeated `message_id` is stored once.
+    public var messageID: String
+    /// When it happened (defaults to the time of receipt).
+    public var timestamp: Date
+    /// When Barista received it.
+    public var receivedAt: Date
+    public var properties: [String: JSONValue]
+    public var traits: [String: JSONValue]
+    public var context: [String: JSONValue]
+
+    public init(
+        kind: Kind, name: String? = nil, userID: String? = nil, anonymousID: String? = nil, previousID: String? = nil,
+        messageID: String, timestamp: Date, receivedAt: Date, properties: [String: JSONValue] = [:],
+        traits: [String: JSONValue] = [:], context: [String: JSONValue] = [:]
+    ) {
+        self.kind = kind
+        self.name = name
+        self.userID = userID
+        self.anonymousID = anonymousID
+        self.previousID = previousID
+        self.messageID = messageID
+        self.timestamp = timestamp
+        self.receivedAt = receivedAt
+        self.properties = properties
+        self.traits = traits
+        self.context = context
+    }
+
+    /// The channel it came from: `context.channel` when given, else `email` for email events,
+    /// `app` when the context names an app or a device, `web` otherwise.
+    public var channel: String {
+        if let channel = context["channel"]?.stringValue { return channel }
+        if let name, EventName.emailEvents.contains(name) { return "email" }
+        if context["app"] != nil || context["device"] != nil || kind == .screen { return "app" }
+        return "web"
+    }
+
+    /// The single item a one-item event names (`properties.product_id`).
+    public var productID: ItemID? {
+        properties["product_id"]?.idString.map { ItemID($0) }
+    }
+
+    /// The event as stored and exported: the normalised snake_case form of what was received.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [
+            "type": .string(kind.rawValue),
+            "message_id": .string(messageID),
+            "timestamp": .string(Timestamp.format(timestamp)),
+            "received_at": .string(Timestamp.format(receivedAt)),
+        ]
+        if let name { object[kind == .track ? "event" : "name"] = .string(name) }
+        if let userID { object["user_id"] = .string(userID) }
+        if let anonymousID { object["anonymous_id"] = .string(anonymousID) }
+        if let previousID { object["previous_id"] = .string(previousID) }
+        if !properties.isEmpty { object["properties"] = .object(properties) }
+        if !traits.isEmpty { object["traits"] = .object(traits) }
+        if !context.isEmpty { object["context"] = .object(context) }
+        return .object(object)
+    }
+}
+
+/// The event names of the Segment e-commerce and email specs that Barista understands.
+public enum EventName {
+    public static let productViewed = "Product Viewed"
+    public static let productClicked = "Product Clicked"
+    public static let productAdded = "Product Added"
+    public static let productRemoved = "Product Removed"
+    public static let cartViewed = "Cart Viewed"
+    public static let checkoutStarted = "Checkout Started"
+    public static let orderCompleted = "Order Completed"
+    public static let productsSearched = "Products Searched"
+    public static let productListViewed = "Product List Viewed"
+    public static let promotionClicked = "Promotion Clicked"
+    public static let productRated = "Product Rated"
+    public static let emailDelivered = "Email Delivered"
+    public static let emailOpened = "Email Opened"
+    public static let emailLinkClicked = "Email Link Clicked"
+    public static let unsubscribed = "Unsubscribed"
+
+    /// Events that name one item in `properties.product_id`, which must then be present.
+    public static let singleItemEvents: Set<String> = [
+        productViewed, productClicked, productAdded, productRemoved, productRated,
+    ]
+    /// The email spec's events.
+    public static let emailEvents: Set<String> = [emailDelivered, emailOpened, emailLinkClicked, unsubscribed]
+    /// Every event name with a meaning to Barista; any other name is a custom event.
+    public static let known: Set<String> = singleItemEvents.union(emailEvents).union([
+        cartViewed, checkoutStarted, orderCompleted, productsSearched, productListViewed, promotionClicked,
+    ])
+}

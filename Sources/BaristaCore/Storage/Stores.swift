@@ -1,0 +1,52 @@
+import Foundation
+
+/// Sites, their settings and their API keys.
+public protocol SiteStore: Sendable {
+    /// Creates a site; throws ``BaristaError/conflict(_:)`` when the name is taken.
+    func createSite(_ site: Site) async throws
+    func sites() async throws -> [Site]
+    func updateSettings(_ settings: SiteSettings, site: SiteID) async throws
+    func insertKey(_ key: APIKeyRecord) async throws
+    /// Every key, revoked ones included.
+    func keys() async throws -> [APIKeyRecord]
+    /// Revokes the keys whose prefix starts with `prefix`; returns how many.
+    func revokeKeys(prefix: String, at: Date) async throws -> Int
+}
+
+/// The append-only event log and the identity links, the source of truth of every profile.
+public protocol EventStore: Sendable {
+    /// Stores new events and identity links in one durable transaction.
+    /// - Returns: for each event, its sequence number, or nil when its `message_id` was already stored (a duplicate).
+    func append(_ batch: EventAppend) async throws -> [Int64?]
+    /// A site's events with `seq > after`, oldest first, at most `limit`.
+    func events(site: SiteID, after: Int64, limit: Int) async throws -> [StoredEvent]
+    /// Every stored event of these profiles, oldest first.
+    func events(site: SiteID, profiles: [ProfileID]) async throws -> [StoredEvent]
+    /// Every identity link of a site.
+    func identityLinks(site: SiteID) async throws -> [IdentityLink]
+    /// Removes these profiles' events, identity links and stored state.
+    func erase(site: SiteID, profiles: [ProfileID]) async throws -> ErasureCounts
+}
+
+/// Checkpoints of profile state: the fold of the log up to a sequence number.
+public protocol ProfileStore: Sendable {
+    /// The saved profiles and the log position they include.
+    func loadProfiles(site: SiteID) async throws -> (checkpoint: Int64, profiles: [Profile])
+    /// Saves changed profiles, deletes removed ones and records the log position, in one transaction.
+    func saveProfiles(site: SiteID, changed: [Profile], removed: [ProfileID], checkpoint: Int64) async throws
+}
+
+/// A site's catalog.
+public protocol CatalogStore: Sendable {
+    /// Inserts or replaces items; returns for each whether it was new.
+    func upsertItems(_ items: [Item], site: SiteID) async throws -> [Bool]
+    /// Deletes an item; returns whether it existed.
+    func deleteItem(_ id: ItemID, site: SiteID) async throws -> Bool
+    func items(site: SiteID) async throws -> [Item]
+}
+
+/// Everything Barista stores. SQLite and PostgreSQL each implement it, and pass `StoreCompatTests`.
+public protocol BaristaStore: SiteStore, EventStore, ProfileStore, CatalogStore {
+    /// Whether the store is open and answering.
+    func isReady() async -> Bool
+}

@@ -1,0 +1,44 @@
+/// One problem with one field of a request, located by a JSON Pointer (RFC 6901).
+public struct FieldError: Sendable, Hashable, Error {
+    /// A JSON Pointer into the request body, e.g. `/batch/3/properties`.
+    public var field: String
+    /// What is wrong, in words a developer can act on.
+    public var message: String
+
+    public init(field: String, message: String) {
+        self.field = field
+        self.message = message
+    }
+}
+
+/// Builds JSON Pointers, escaping `~` and `/` in member names as RFC 6901 requires.
+public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
+    public private(set) var description: String
+
+    public init(_ description: String = "") { self.description = description }
+
+    /// The pointer to member `key` of the value this pointer names.
+    public func appending(_ key: String) -> JSONPointer {
+        let escaped = key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+        return JSONPointer(description + "/" + escaped)
+    }
+
+    /// The pointer to element `index` of the array this pointer names.
+    public func appending(_ index: Int) -> JSONPointer {
+        JSONPointer(description + "/" + String(index))
+    }
+}
+
+extension String {
+    // Foundation-free replace, to keep Core light.
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        guard contains(target) else { return self }
+        return split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}
+
+/// Everything wrong with one value, as a typed error for `Result`.
+public struct ValidationErrors: Error, Sendable, Hashable {
+    public var errors: [FieldError]
+    public init(_ errors: [FieldError]) { self.errors = errors }
+}

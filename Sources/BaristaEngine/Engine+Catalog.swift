@@ -1,0 +1,53 @@
+import BaristaCore
+import Foundation
+
+extension Engine {
+    /// Inserts or replaces items; returns for each whether it was new.
+    public func upsertItems(_ items: [Item], site: SiteID) async throws -> [Bool] {
+        guard !items.isEmpty else { return [] }
+        let runtime = try await runtime(site)
+        let created = try await store.upsertItems(items, site: site)
+        runtime.state.withLock { state in
+            for item in items { state.catalog[item.id] = item }
+        }
+        return created
+    }
+
+    /// One item, or nil.
+    public func item(_ id: ItemID, site: SiteID) async throws -> Item? {
+        try await runtime(site).state.withLock { $0.catalog[id] }
+    }
+
+    /// Deletes an item; returns whether it existed. A deleted item is never recommended again.
+    public func deleteItem(_ id: ItemID, site: SiteID) async throws -> Bool {
+        let runtime = try await runtime(site)
+        let existed = try await store.deleteItem(id, site: site)
+        runtime.state.withLock { _ = $0.catalog.removeValue(forKey: id) }
+        return existed
+    }
+
+    /// Items in id order after `cursor`, filtered by text (`q` in id, title, brand or tags) and category.
+    public func items(site: SiteID, query: String?, category: String?, after cursor: String?, limit: Int) async throws -> (items: [Item], next: String?) {
+        let runtime = try await runtime(site)
+        return runtime.state.withLock { state in
+            let needle = query?.lowercased()
+            var matching = state.catalog.values.filter { item in
+                if let cursor, item.id.rawValue <= cursor { return false }
+                if let category, !category.isEmpty, item.category?.lowercased() != category.lowercased() { return false }
+                if let needle, !needle.isEmpty {
+                    let haystack = [item.id.rawValue, item.title ?? "", item.brand ?? ""] + item.tags
+                    return haystack.contains { $0.lowercased().contains(needle) }
+                }
+                return true
+            }
+            matching.sort { $0.id < $1.id }
+            let page = Array(matching.prefix(limit))
+            return (page, matching.count > limit ? page.last?.id.rawValue : nil)
+        }
+    }
+
+    /// How many items a site's catalog holds.
+    public func itemCount(site: SiteID) async throws -> Int {
+        try await runtime(site).state.withLock { $0.catalog.count }
+    }
+}

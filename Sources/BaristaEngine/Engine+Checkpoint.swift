@@ -1,0 +1,61 @@
+import BaristaCore
+import Foundation
+import ServiceLifecycle
+
+extension Engine {
+    /// Writes every changed profile to the store with the log position it includes.
+    ///
+    /// After a crash, profiles are rebuilt from the last checkpoint plus the events after it, so a
+    /// checkpoint only makes restarts faster: nothing acknowledged depends on it.
+    public func checkpoint() async throws {
+        for runtime in await directory.all {
+            let (changed, removed, seq) = runtime.state.withLock { state in
+                let changed = state.dirty.compactMap { state.profiles[$0] }
+                let removed = Array(state.removed)
+                state.dirty.removeAll(keepingCapacity: true)
+                state.removed.removeAll()
+                return (changed, removed, state.appliedSeq)
+            }
+            guard !changed.isEmpty || !removed.isEmpty else { continue }
+            do {
+                try await store.saveProfiles(site: runtime.id, changed: changed, removed: removed, checkpoint: seq)
+            } catch {
+                runtime.state.withLock { state in
+                    for profile in changed where state.profiles[profile.id] != nil { state.dirty.insert(profile.id) }
+                    state.removed.formUnion(removed)
+                }
+                throw error
+            }
+        }
+    }
+}
+
+/// Checkpoints profiles on a timer, and once more at graceful shutdown.
+public struct CheckpointService: Service {
+    let engine: Engine
+    let interval: Swift.Duration
+
+    public init(engine: Engine, interval: Swift.Duration = .seconds(5)) {
+        self.engine = engine
+        self.interval = interval
+    }
+
+    public func run() async throws {
+        let ticks = AsyncStream<Void> { continuation in
+            let task = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: interval)
+                    continuation.yield()
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+        for await _ in ticks.cancelOnGracefulShutdown() {
+            do { try await engine.checkpoint() } catch {
+                engine.logger.error("checkpoint failed", metadata: ["error": "\(error)"])
+            }
+        }
+        try await engine.checkpoint()
+        engine.logger.info("profiles checkpointed at shutdown")
+    }
+}

@@ -1,0 +1,164 @@
+import BaristaCore
+import Foundation
+import Logging
+import Synchronization
+
+/// The running engine: live profiles and catalogs of every site, fed by the durable event log.
+///
+/// Events are validated by the caller, then ``ingest(_:site:)`` resolves identities, commits them
+/// with others arriving at the same time (group commit), and folds them into the live profiles before
+/// it returns, so the very next read sees them. Profiles are checkpointed to the store in the
+/// background (``checkpoint()``) and rebuilt at start from the last checkpoint plus the log after it.
+public final class Engine: Sendable {
+    public let store: any BaristaStore
+    public let logger: Logger
+    let now: @Sendable () -> Date
+    let directory: SiteDirectory
+    let keys: KeyRing
+    let committer: GroupCommitter<CommitWork, CommitOutput>
+
+    /// - Parameters:
+    ///   - store: where everything is kept.
+    ///   - clock: the current time; tests pass a fixed or stepping clock.
+    ///   - logger: the engine's logger.
+    public init(store: any BaristaStore, clock: @escaping @Sendable () -> Date = Date.init, logger: Logger) {
+        self.store = store
+        self.now = clock
+        self.logger = logger
+        let directory = SiteDirectory(store: store)
+        self.directory = directory
+        self.keys = KeyRing(store: store, clock: clock)
+        self.committer = GroupCommitter { [store, logger] works in
+            await Engine.commitRound(works, store: store, logger: logger)
+        }
+    }
+
+    /// The current time as the engine sees it.
+    public var currentTime: Date { now() }
+
+    /// Loads every site now, so the first requests do not pay for it.
+    public func warmUp() async throws {
+        for site in try await store.sites() { _ = try await directory.runtime(site.id) }
+    }
+
+    func runtime(_ site: SiteID) async throws -> SiteRuntime {
+        try await directory.runtime(site)
+    }
+}
+
+// MARK: - Sites and keys
+
+extension Engine {
+    /// A new site and its first pair of keys (shown once: only their hashes are stored).
+    public func createSite(named name: String) async throws -> (site: Site, secretKey: String, publishableKey: String) {
+        guard Site.isValidName(name) else {
+            throw BaristaError.invalid("/name", "must be 1 to 64 letters, digits, '-', '_' or '.'")
+        }
+        let site = Site(id: SiteID("site_" + RandomID.string(length: 12)), name: name, createdAt: now())
+        try await store.createSite(site)
+        let secret = try await createKey(site: site.id, scope: .secret)
+        let publishable = try await createKey(site: site.id, scope: .publishable)
+        await directory.forget()
+        return (site, secret, publishable)
+    }
+
+    /// Every site.
+    public func sites() async throws -> [Site] { try await store.sites() }
+
+    /// The site named `name`.
+    public func site(named name: String) async throws -> Site? {
+        try await store.sites().first { $0.name == name }
+    }
+
+    /// A new key for `site`; the returned string is the only time the key is shown.
+    public func createKey(site: SiteID, scope: KeyScope) async throws -> String {
+        let key = scope.prefix + RandomID.string(length: 32)
+        let record = APIKeyRecord(
+            prefix: String(key.prefix(APIKeyRecord.prefixLength)), siteID: site, scope: scope, hash: KeyRing.hash(key),
+            createdAt: now())
+        try await store.insertKey(record)
+        await keys.reload()
+        return key
+    }
+
+    /// The keys of `site` (prefixes only).
+    public func keys(site: SiteID) async throws -> [APIKeyRecord] {
+        try await store.keys().filter { $0.siteID == site }
+    }
+
+    /// Revokes the keys whose prefix starts with `prefix`.
+    public func revokeKeys(prefix: String) async throws -> Int {
+        let count = try await store.revokeKeys(prefix: prefix, at: now())
+        await keys.reload()
+        return count
+    }
+
+    /// The site and scope of a presented key, or nil when it is unknown or revoked.
+    public func authenticate(_ key: String) async -> (site: SiteID, scope: KeyScope)? {
+        await keys.authenticate(key)
+    }
+
+    /// A site's settings.
+    public func settings(site: SiteID) async throws -> SiteSettings {
+        try await runtime(site).state.withLock { $0.site.settings }
+    }
+
+    /// Applies a `PATCH /v1/settings` body and returns the new settings.
+    public func updateSettings(site: SiteID, patch: JSONValue) async throws -> SiteSettings {
+        let runtime = try await runtime(site)
+        let current = runtime.state.withLock { $0.site.settings }
+        let updated = try current.patched(with: patch).get()
+        try await store.updateSettings(updated, site: site)
+        runtime.state.withLock { $0.site.settings = updated }
+        return updated
+    }
+}
+
+/// Loads each site's runtime once: last checkpoint, identities, catalog, then the log after the checkpoint.
+actor SiteDirectory {
+    let store: any BaristaStore
+    private var loaded: [SiteID: SiteRuntime] = [:]
+    private var loading: [SiteID: Task<SiteRuntime, any Error>] = [:]
+
+    init(store: any BaristaStore) { self.store = store }
+
+    func runtime(_ id: SiteID) async throws -> SiteRuntime {
+        if let runtime = loaded[id] { return runtime }
+        if let task = loading[id] { return try await task.value }
+        let store = self.store
+        let task = Task { try await SiteDirectory.load(id, store: store) }
+        loading[id] = task
+        defer { loading[id] = nil }
+        let runtime = try await task.value
+        loaded[id] = runtime
+        return runtime
+    }
+
+    var all: [SiteRuntime] { Array(loaded.values) }
+
+    /// Drops nothing loaded; only makes newly created sites visible (they load on first use).
+    func forget() {}
+
+    static func load(_ id: SiteID, store: any BaristaStore) async throws -> SiteRuntime {
+        guard let site = try await store.sites().first(where: { $0.id == id }) else {
+            throw BaristaError.notFound("site \(id) does not exist")
+        }
+        let (checkpoint, profiles) = try await store.loadProfiles(site: id)
+        let links = try await store.identityLinks(site: id)
+        let items = try await store.items(site: id)
+        var state = SiteState(site: site, identities: IdentityIndex(links: links))
+        state.profiles = Dictionary(profiles.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
+        state.catalog = Dictionary(items.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
+        state.appliedSeq = checkpoint
+        for id in state.profiles.keys { state.identities.register(id) }
+        var cursor = checkpoint
+        while true {
+            let events = try await store.events(site: id, after: cursor, limit: 10_000)
+            guard let last = events.last?.seq else { break }
+            let context = state.applyContext()
+            for event in events { state.apply(event, context: context) }
+            cursor = last
+        }
+        return SiteRuntime(state: state)
+    }
+}

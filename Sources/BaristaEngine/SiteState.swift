@@ -1,0 +1,72 @@
+import BaristaCore
+import Foundation
+import Synchronization
+
+/// Everything live about one site: identities, profiles, the catalog and settings.
+///
+/// Guarded by the ``SiteRuntime``'s mutex. Profiles are the fold of the site's log up to ``appliedSeq``;
+/// ``dirty`` and ``removed`` are what the next checkpoint must write.
+struct SiteState: Sendable {
+    var site: Site
+    var identities: IdentityIndex
+    var profiles: [ProfileID: Profile] = [:]
+    var catalog: [ItemID: Item] = [:]
+    var appliedSeq: Int64 = 0
+    var dirty: Set<ProfileID> = []
+    var removed: Set<ProfileID> = []
+
+    func applyContext() -> ApplyContext {
+        let catalog = self.catalog
+        return ApplyContext(
+            feedbackWeights: site.settings.feedbackWeights, halfLife: site.settings.halfLifeSeconds, item: { catalog[$0] })
+    }
+
+    /// Applies one committed event (and the merge it carries) to the profiles.
+    mutating func apply(_ stored: StoredEvent, context: ApplyContext) {
+        let id = stored.profileID
+        if let loserID = stored.mergedProfileID, loserID != id {
+            if let loser = profiles.removeValue(forKey: loserID) {
+                profiles[id, default: Profile(id: id)].merge(loser, halfLife: context.halfLife)
+            }
+            dirty.remove(loserID)
+            removed.insert(loserID)
+        }
+        profiles[id, default: Profile(id: id)].apply(stored.event, context: context)
+        dirty.insert(id)
+        removed.remove(id)
+        if let seq = stored.seq, seq > appliedSeq { appliedSeq = seq }
+    }
+
+    /// The profile an id names, as `GET /v1/profiles/{id}` resolves it.
+    func lookup(_ id: String, by: ProfileLookup?) -> ProfileID? {
+        func asProfile() -> ProfileID? {
+            let candidate = ProfileID(id)
+            if profiles[candidate] != nil || identities.contains(candidate) { return candidate }
+            return identities.profile(.profile, id)
+        }
+        switch by {
+        case .profileID: return asProfile()
+        case .userID: return identities.profile(.user, id)
+        case .anonymousID: return identities.profile(.anonymous, id)
+        case nil: return asProfile() ?? identities.profile(.user, id) ?? identities.profile(.anonymous, id)
+        }
+    }
+}
+
+/// How an id in a path is to be read.
+public enum ProfileLookup: String, Sendable, CaseIterable {
+    case profileID = "profile_id"
+    case userID = "user_id"
+    case anonymousID = "anonymous_id"
+}
+
+/// One site's live state behind a lock; readers copy what they need and work outside it.
+final class SiteRuntime: Sendable {
+    let id: SiteID
+    let state: Mutex<SiteState>
+
+    init(state: SiteState) {
+        id = state.site.id
+        self.state = Mutex(state)
+    }
+}

@@ -1,0 +1,59 @@
+import BaristaCore
+import BaristaEngine
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// Where and how the server listens.
+public struct ServerConfiguration: Sendable {
+    /// `--host`, `BARISTA_HOST` (default 127.0.0.1).
+    public var host: String
+    /// `--port`, `BARISTA_PORT` (default 8080; 0 picks a free port).
+    public var port: Int
+    /// Request limits (API.md's defaults).
+    public var limits: Limits
+    /// How often changed profiles are checkpointed.
+    public var checkpointInterval: Swift.Duration
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, limits: Limits = Limits(), checkpointInterval: Swift.Duration = .seconds(5)) {
+        self.host = host
+        self.port = port
+        self.limits = limits
+        self.checkpointInterval = checkpointInterval
+    }
+}
+
+/// Builds the router: every route of the API, behind problem+json, metrics and auth middleware.
+public func buildRouter(engine: Engine, metrics: ServerMetrics, limits: Limits = Limits()) -> Router<BaristaRequestContext> {
+    let router = Router(context: BaristaRequestContext.self)
+    router.add(middleware: MetricsMiddleware(metrics: metrics))
+    router.add(middleware: ProblemMiddleware())
+    router.add(middleware: AuthMiddleware(engine: engine))
+    let routes = RouteTable(router: router)
+    OperationsController(engine: engine, metrics: metrics).register(on: routes)
+    EventsController(engine: engine, limits: limits, metrics: metrics).register(on: routes)
+    ProfilesController(engine: engine, limits: limits).register(on: routes)
+    ItemsController(engine: engine, limits: limits).register(on: routes)
+    SettingsController(engine: engine, limits: limits).register(on: routes)
+    OpenAPIDocument.publish(routes.docs)
+    return router
+}
+
+/// Builds the application: the router, the server and the engine's background services.
+///
+/// - Parameter onListening: called with the bound host and port once the server accepts connections.
+public func buildApplication(
+    engine: Engine, configuration: ServerConfiguration, metrics: ServerMetrics = ServerMetrics(), logger: Logger,
+    onListening: @escaping @Sendable (String, Int) async -> Void = { _, _ in }
+) -> some ApplicationProtocol {
+    let router = buildRouter(engine: engine, metrics: metrics, limits: configuration.limits)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Barista"),
+        services: [CheckpointService(engine: engine, interval: configuration.checkpointInterval)],
+        onServerRunning: { channel in
+            await onListening(configuration.host, channel.localAddress?.port ?? configuration.port)
+        },
+        logger: logger
+    )
+}

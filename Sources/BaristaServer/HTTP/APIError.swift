@@ -1,0 +1,90 @@
+import BaristaCore
+import Hummingbird
+
+/// An HTTP error with an RFC 9457 problem+json body.
+public struct APIError: Error, Sendable {
+    public var status: HTTPResponse.Status
+    public var title: String
+    public var detail: String
+    public var errors: [FieldError]
+    public var headers: HTTPFields
+
+    public init(status: HTTPResponse.Status, title: String, detail: String, errors: [FieldError] = [], headers: HTTPFields = [:]) {
+        self.status = status
+        self.title = title
+        self.detail = detail
+        self.errors = errors
+        self.headers = headers
+    }
+
+    /// The problem document.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [
+            "type": .string("about:blank"), "title": .string(title), "status": .number(Double(status.code)),
+            "detail": .string(detail),
+        ]
+        if !errors.isEmpty {
+            object["errors"] = .array(errors.map { ["field": .string($0.field), "message": .string($0.message)] })
+        }
+        return .object(object)
+    }
+
+    /// The HTTP form of a domain error: the one place where Core's errors become statuses.
+    public init(_ error: BaristaError) {
+        switch error {
+        case .invalid(let errors):
+            self.init(status: .unprocessableContent, title: "Unprocessable Content",
+                detail: errors.count == 1 ? "\(errors[0].field.isEmpty ? "the body" : errors[0].field) \(errors[0].message)" : "\(errors.count) fields are invalid",
+                errors: errors)
+        case .malformed(let detail, let field):
+            self.init(status: .badRequest, title: "Bad Request", detail: detail,
+                errors: field.map { [FieldError(field: $0, message: detail)] } ?? [])
+        case .notFound(let detail):
+            self.init(status: .notFound, title: "Not Found", detail: detail)
+        case .conflict(let detail):
+            self.init(status: .conflict, title: "Conflict", detail: detail)
+        case .tooLarge(let detail, let field):
+            self.init(status: .contentTooLarge, title: "Content Too Large", detail: detail,
+                errors: field.map { [FieldError(field: $0, message: detail)] } ?? [])
+        case .unavailable(let detail):
+            self.init(status: .serviceUnavailable, title: "Service Unavailable", detail: detail)
+        }
+    }
+}
+
+/// Turns every error into problem+json: domain errors by their meaning, Hummingbird's by their
+/// status, anything else as a 500 that names no internals.
+struct ProblemMiddleware: RouterMiddleware {
+    typealias Context = BaristaRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            return Self.response(error)
+        } catch let error as BaristaError {
+            return Self.response(APIError(error))
+        } catch let error as ValidationErrors {
+            return Self.response(APIError(.invalid(error.errors)))
+        } catch let error as any HTTPResponseError {
+            let status = error.status
+            let detail: String
+            switch status {
+            case .notFound: detail = "no route matches \(request.method) \(request.uri.path)"
+            case .contentTooLarge: detail = "the body is larger than the limit"
+            case .methodNotAllowed: detail = "\(request.method) is not allowed on \(request.uri.path)"
+            default: detail = status.reasonPhrase
+            }
+            return Self.response(APIError(status: status, title: status.reasonPhrase, detail: detail))
+        } catch {
+            context.logger.error("unhandled error", metadata: ["error": "\(error)"])
+            return Self.response(APIError(status: .internalServerError, title: "Internal Server Error", detail: "the server could not complete the request"))
+        }
+    }
+
+    static func response(_ error: APIError) -> Response {
+        var headers = error.headers
+        headers[.contentType] = "application/problem+json"
+        return Response(status: error.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: JSON.serialize(error.json))))
+    }
+}

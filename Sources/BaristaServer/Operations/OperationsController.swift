@@ -1,0 +1,36 @@
+import BaristaCore
+import BaristaEngine
+import Hummingbird
+
+/// `/health`, `/ready`, `/metrics`, `/openapi.json`: no key needed.
+struct OperationsController {
+    let engine: Engine
+    let metrics: ServerMetrics
+
+    func register(on routes: RouteTable) {
+        routes.on(.get, "/health", "The process is up", access: .open) { _, _ in
+            JSONIO.response(["status": "ok"])
+        }
+        routes.on(.get, "/ready", "The store is open and answering", access: .open) { _, _ in
+            guard await engine.store.isReady() else { throw BaristaError.unavailable("the store is not answering") }
+            return JSONIO.response(["status": "ready"])
+        }
+        routes.on(.get, "/metrics", "Prometheus metrics", access: .open) { _, _ in
+            var profiles = 0
+            var items = 0
+            for site in try await engine.sites() {
+                profiles += (try? await engine.profileCount(site: site.id)) ?? 0
+                items += (try? await engine.itemCount(site: site.id)) ?? 0
+            }
+            metrics.profiles.set(to: Double(profiles))
+            metrics.items.set(to: Double(items))
+            var buffer: [UInt8] = []
+            metrics.registry.emit(into: &buffer)
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
+        }
+        routes.on(.get, "/openapi.json", "This document", access: .open) { _, _ in
+            JSONIO.response(OpenAPIDocument.current)
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import ArgumentParser
+import BaristaCore
+import BaristaEngine
+import Foundation
+import Logging
+
+/// `barista demo`: a believable shop, generated in seconds, served at once.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Generate a demo shop (2,000 products, 5,000 shoppers, 90 days of history) and serve it.")
+
+    @Option(help: "The port to listen on.") var port: Int = 8080
+    @Option(help: "The address to listen on.") var host: String = "127.0.0.1"
+    @Option(help: "Where the demo's data goes; made fresh on every run.") var dataDir: String = "./barista-demo-data"
+    @Option(help: "The random seed of the generated shop.") var seed: UInt64 = 42
+    @Flag(help: "Generate and load, print the keys, but do not serve.") var noServe = false
+
+    static let marker = ".barista-demo"
+
+    func run() async throws {
+        CLILogging.bootstrap(json: false)
+        let logger = CLILogging.logger()
+        try prepareDirectory()
+        let started = ContinuousClock.now
+        let engine = Engine(store: try StoreOptions.parse(["--data-dir", dataDir]).openStore(), logger: logger)
+        let created = try await engine.createSite(named: "demo")
+        let shop = DemoShopGenerator(seed: seed, now: Date()).generate()
+        let loader = BulkLoader(engine: engine, site: created.site.id, batchSize: 10_000)
+        var items = LoadSummary()
+        try await loader.loadItems(shop.items.enumerated().map { Record(line: $0.offset + 1, result: .success($0.element)) }, summary: &items)
+        var events = LoadSummary()
+        var bar = ProgressBar(label: "demo events", total: shop.events.count)
+        try await loader.loadEvents(shop.events.enumerated().map { Record(line: $0.offset + 1, result: .success($0.element)) },
+            summary: &events) { bar.advance(by: $0) }
+        try await engine.checkpoint()
+        bar.finish()
+        let profiles = try await engine.profileCount(site: created.site.id)
+        Output.error("demo shop ready in \(ContinuousClock.now - started): \(items.imported) products, \(profiles) profiles, \(events.imported) events (\(events.rejected) rejected)")
+        let banner: @Sendable (String) -> Void = { url in
+            Output.line("""
+
+                Barista demo shop
+                  url:             \(url)
+                  secret key:      \(created.secretKey)
+                  publishable key: \(created.publishableKey)
+                  data directory:  \(dataDir)
+
+                Try:
+                  curl -s \(url)/v1/profiles?limit=3 -H 'Authorization: Bearer \(created.secretKey)'
+                """)
+        }
+        guard !noServe else {
+            banner("http://\(host):\(port) (not serving: --no-serve)")
+            return
+        }
+        try await ServeCommand.serve(engine: engine, host: host, port: port, logger: logger, banner: banner)
+    }
+
+    /// Makes `dataDir` fresh: removes an earlier demo's data, refuses to touch anything else.
+    func prepareDirectory() throws {
+        let files = FileManager.default
+        if files.fileExists(atPath: dataDir) {
+            let contents = (try? files.contentsOfDirectory(atPath: dataDir)) ?? []
+            guard contents.isEmpty || contents.contains(Self.marker) else {
+                throw ValidationError("\(dataDir) holds data that is not a Barista demo; choose another --data-dir")
+            }
+            try files.removeItem(atPath: dataDir)
+        }
+        try files.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+        _ = files.createFile(atPath: (dataDir as NSString).appendingPathComponent(Self.marker), contents: Data("made by barista demo\n".utf8))
+    }
+}

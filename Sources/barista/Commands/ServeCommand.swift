@@ -1,0 +1,58 @@
+import ArgumentParser
+import BaristaCore
+import BaristaEngine
+import BaristaServer
+import Foundation
+import Hummingbird
+import Logging
+
+/// `barista serve`: the HTTP server.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the HTTP server.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "The address to listen on (env BARISTA_HOST).")
+    var host: String = ProcessInfo.processInfo.environment["BARISTA_HOST"] ?? "127.0.0.1"
+
+    @Option(help: "The port to listen on; 0 picks a free one (env BARISTA_PORT).")
+    var port: Int = Int(ProcessInfo.processInfo.environment["BARISTA_PORT"] ?? "") ?? 8080
+
+    @Option(help: "Log format: json or text (env BARISTA_LOG_FORMAT).")
+    var logFormat: String = ProcessInfo.processInfo.environment["BARISTA_LOG_FORMAT"] ?? "json"
+
+    func run() async throws {
+        CLILogging.bootstrap(json: logFormat == "json")
+        let logger = CLILogging.logger()
+        let engine = try store.openEngine(logger: logger)
+        try await Self.serve(engine: engine, host: host, port: port, logger: logger)
+    }
+
+    /// Loads every site, then serves until SIGTERM or SIGINT, finishing in-flight requests and
+    /// checkpointing profiles before it exits.
+    static func serve(engine: Engine, host: String, port: Int, logger: Logger, banner: (@Sendable (String) -> Void)? = nil) async throws {
+        let started = ContinuousClock.now
+        try await engine.warmUp()
+        logger.info("sites loaded", metadata: ["seconds": "\(ContinuousClock.now - started)"])
+        let app = buildApplication(
+            engine: engine, configuration: ServerConfiguration(host: host, port: port), logger: logger,
+            onListening: { host, port in
+                let url = "http://\(host):\(port)"
+                Output.line("listening on \(url)")
+                banner?(url)
+            })
+        try await app.runService()
+    }
+}
+
+/// `barista migrate`: creates or upgrades the store's schema (every command does this when it opens a store).
+struct MigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Create or upgrade the store's schema.")
+    @OptionGroup var store: StoreOptions
+    @Flag(help: "Print one line of JSON.") var json = false
+
+    func run() async throws {
+        _ = try store.openStore()
+        if json { Output.json(["migrated": true]) } else { print("the store at \(store.dataDir) is up to date") }
+    }
+}
