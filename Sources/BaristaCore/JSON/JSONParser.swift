@@ -364,7 +364,7 @@ extension JSONParser {
                 }
                 i += flags.trailingZeroBitCount >> 3
                 if Self.isSpecial(bytes[i]) { return i }
-                i += 1  // flagged only by a borrow from a lower byte; look again from the next one
+                i += 1  // cannot happen for the lowest flag (see `specialByteFlags`), but stay exact if it did
             }
         }
         while i < bytes.count, !Self.isSpecial(bytes[i]) { i += 1 }

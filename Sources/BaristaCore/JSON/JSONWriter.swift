@@ -101,17 +101,24 @@ struct JSONWriter {
     }
 
     private mutating func write(_ string: String) {
-        output.append(JSONByte.quote)
-        var string = string
-        string.withUTF8 { utf8 in
-            var runStart = 0
-            for (i, byte) in utf8.enumerated() where byte < 0x20 || byte == JSONByte.quote || byte == JSONByte.backslash {
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i]))
-                appendEscape(for: byte)
-                runStart = i + 1
-            }
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
+        let written: Void? = string.utf8.withContiguousStorageIfAvailable { writeQuoted($0) }
+        if written == nil {
+            var string = string
+            string.withUTF8 { writeQuoted($0) }
         }
+    }
+
+    private mutating func writeQuoted(_ utf8: UnsafeBufferPointer<UInt8>) {
+        output.append(JSONByte.quote)
+        var runStart = 0
+        for i in utf8.indices {
+            let byte = utf8[i]
+            guard byte < 0x20 || byte == JSONByte.quote || byte == JSONByte.backslash else { continue }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i]))
+            appendEscape(for: byte)
+            runStart = i + 1
+        }
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         output.append(JSONByte.quote)
     }
 

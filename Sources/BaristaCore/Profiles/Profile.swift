@@ -35,6 +35,10 @@ public struct Profile: Sendable, Hashable, Codable {
     public struct ViewedItem: Sendable, Hashable, Codable {
         public var itemID: ItemID
         public var at: Date
+        public init(itemID: ItemID, at: Date) {
+            self.itemID = itemID
+            self.at = at
+        }
     }
 
     public struct CartLine: Sendable, Hashable, Codable {
@@ -42,6 +46,12 @@ public struct Profile: Sendable, Hashable, Codable {
         public var quantity: Double
         public var price: Double?
         public var addedAt: Date
+        public init(itemID: ItemID, quantity: Double, price: Double?, addedAt: Date) {
+            self.itemID = itemID
+            self.quantity = quantity
+            self.price = price
+            self.addedAt = addedAt
+        }
     }
 
     /// The current visit: a run of events with gaps under 30 minutes.

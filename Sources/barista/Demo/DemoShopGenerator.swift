@@ -11,10 +11,15 @@ import Foundation
 /// // shop.items: 2,000 items; shop.events: ~200k events, oldest first
 /// ```
 struct DemoShopGenerator: Sendable {
+    /// Everything random follows from it.
     let seed: UInt64
+    /// How many catalog items.
     let products: Int
+    /// How many people visit.
     let shoppers: Int
+    /// How far back the history goes.
     let days: Int
+    /// The end of the history.
     let now: Date
 
     /// Configures a demo shop.
@@ -53,10 +58,9 @@ struct DemoShopGenerator: Sendable {
             var simulation = DemoShopperSimulation(shopper: shopper, catalog: catalog, seed: seed, rng: rng, now: end)
             events += simulation.run(newsletters: newsletters)
         }
-        events = events.enumerated()
-            .filter { $0.element.time <= end }
-            .sorted { $0.element.time != $1.element.time ? $0.element.time < $1.element.time : $0.offset < $1.offset }
-            .map(\.element)
-        return DemoShop(items: catalog.products.map(\.json), events: events.map(\.value))
+        let order = events.indices.filter { events[$0].time <= end }.sorted {
+            events[$0].time != events[$1].time ? events[$0].time < events[$1].time : $0 < $1
+        }
+        return DemoShop(items: catalog.products.map(\.json), events: order.map { events[$0].value })
     }
 }

@@ -25,14 +25,17 @@ struct DemoShopper: Sendable {
     let deviceID: String?
     /// When the shop learns who the shopper is.
     let identity: Identity
+    // Tastes are arrays, not sets: a set's iteration order differs from one instance to the next,
+    // and the generator must be deterministic.
+
     /// How likely each category is to be browsed (sums to 1).
     let categoryWeights: [Double]
     /// Favourite brands (indices into ``DemoVocabulary/brands``).
-    let brands: Set<Int>
+    let brands: [Int]
     /// Favourite colours (indices into ``DemoVocabulary/colours``).
-    let colours: Set<Int>
+    let colours: [Int]
     /// Favourite styles (`running`, `rain`).
-    let styles: Set<String>
+    let styles: [String]
     /// Multiplies a category's median price to give the shopper's comfortable price.
     let priceLevel: Double
     /// 0…1: how readily a full cart becomes an order.
@@ -83,10 +86,10 @@ struct DemoShopper: Sendable {
         let total = weights.reduce(0, +)
         categoryWeights = weights.map { $0 / total }
         let candidateBrands = Array(Set(favourites.flatMap { catalog.brandsByCategory[$0] })).sorted()
-        brands = Set(rng.distinctIndices(rng.int(2...4), weights: candidateBrands.map { _ in 1 }).map { candidateBrands[$0] })
-        colours = Set(rng.distinctIndices(rng.int(1...3), weights: DemoVocabulary.colours.map(\.weight)))
+        brands = rng.distinctIndices(rng.int(2...4), weights: candidateBrands.map { _ in 1 }).map { candidateBrands[$0] }
+        colours = rng.distinctIndices(rng.int(1...3), weights: DemoVocabulary.colours.map(\.weight))
         let candidateStyles = favourites.flatMap { categories[$0].styles.map(\.style) }
-        styles = Set(rng.distinctIndices(2, weights: candidateStyles.map { _ in 1 }).map { candidateStyles[$0] })
+        styles = rng.distinctIndices(2, weights: candidateStyles.map { _ in 1 }).map { candidateStyles[$0] }
         priceLevel = rng.logNormal(median: 1, sigma: 0.35)
         buyingPropensity = rng.unit()
         sessions = min(60, max(1, Int(rng.logNormal(median: 3, sigma: 0.9).rounded())))

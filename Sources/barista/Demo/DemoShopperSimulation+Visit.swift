@@ -101,7 +101,7 @@ extension DemoShopperSimulation {
         }
         emit("track", "Product Viewed", at: t, channel: channel, properties: product.eventProperties, campaign: campaign)
         let appeal = shopper.appeal(product)
-        guard product.inStock, rng.chance(0.03 + 0.25 * appeal) else { return }
+        guard product.inStock, rng.chance(0.04 + 0.3 * appeal) else { return }
         t = later(t)
         let quantity = rng.chance(0.1) ? 2 : 1
         cart.append((product, quantity))
@@ -182,9 +182,9 @@ extension DemoShopperSimulation {
     private mutating func searchQuery(category: Int) -> String {
         let name = DemoCategory.all[category].name
         switch rng.int(0...2) {
-        case 0: return DemoVocabulary.colours[rng.pick(Array(shopper.colours))].name.lowercased() + " " + name
+        case 0: return DemoVocabulary.colours[rng.pick(shopper.colours)].name.lowercased() + " " + name
         case 1: return rng.pick(DemoCategory.all[category].styles).style + " " + name
-        default: return DemoVocabulary.brands[rng.pick(Array(shopper.brands))].lowercased()
+        default: return DemoVocabulary.brands[rng.pick(shopper.brands)].lowercased()
         }
     }
 }

@@ -15,21 +15,33 @@ struct DemoShopperSimulation {
         case cartReminder(campaign: String)
     }
 
+    /// Who is shopping.
     let shopper: DemoShopper
+    /// What there is to buy.
     let catalog: DemoCatalog
+    /// `demo-<seed>-<shopper>-`: the start of every message id.
     let messagePrefix: String
+    /// The end of the period (Unix seconds).
     let now: Double
+    /// The shopper's random stream.
     var rng: SplitMix64
     /// The events so far (not sorted across visits).
     var events: [DemoEvent] = []
+    /// Whether the shop knows the shopper's user id yet.
     var identified = false
+    /// Whether newsletters still go out (an unsubscribe stops them).
     var subscribed: Bool
+    /// What is in the cart now.
     var cart: [(product: DemoProduct, quantity: Int)] = []
+    /// Numbers carts (`cart-<shopper>-<n>`); a new one after each order or expiry.
     var cartNumber = 1
+    /// Orders placed so far.
     var orderCount = 0
+    /// Emails sent so far (for email ids).
     var emailCount = 0
     /// The cart a reminder email was last sent for (one reminder per cart).
     var remindedCart = 0
+    /// Visits so far.
     var visitCount = 0
     private var messageCount = 0
     private let webContext: JSONValue

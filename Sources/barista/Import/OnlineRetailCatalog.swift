@@ -1,18 +1,28 @@
 import BaristaCore
 
-/// The catalog of the Online Retail file: one item per StockCode, with its most recent
-/// non-empty description as title and its most recent positive unit price as price.
+/// The catalog of the Online Retail file: one item per StockCode sold (at a price, or to a known
+/// customer), with its most recent description as title and its most recent positive unit price
+/// as price.
+///
+/// Lines at price 0 without a customer are the shop's stock adjustments ("check", "damaged",
+/// "Found by jackie"): they neither add products nor rename them. A description from a priced line
+/// wins over one from a free line.
 struct OnlineRetailCatalog {
+    /// What is known of one StockCode so far.
     private struct Product {
         var title = ""
         var titleTime = ""
+        var titleFromPricedLine = false
         var price: Double?
         var priceTime = ""
 
+        /// Keeps the line's description and price when they are the most recent.
         mutating func update(with line: OnlineRetailLine) {
-            if !line.description.isEmpty, line.time >= titleTime {
+            let priced = line.unitPrice > 0
+            if !line.description.isEmpty, priced && !titleFromPricedLine || (priced == titleFromPricedLine && line.time >= titleTime) {
                 title = line.description
                 titleTime = line.time
+                titleFromPricedLine = priced
             }
             if line.unitPrice > 0, line.time >= priceTime {
                 price = line.unitPrice
@@ -28,6 +38,7 @@ struct OnlineRetailCatalog {
     /// Takes what `line` says about its product (cancellations and returns are not passed in).
     /// "Most recent" is by invoice time, a later line of the file winning a tie.
     mutating func add(_ line: OnlineRetailLine) {
+        guard line.unitPrice > 0 || line.customer != nil else { return }  // a stock adjustment
         if let position = index[line.stockCode] {
             products[position].update(with: line)
         } else {

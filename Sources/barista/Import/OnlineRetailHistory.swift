@@ -3,6 +3,7 @@ import BaristaCore
 /// The customers and invoices of the Online Retail file, turned into `identify` and
 /// `Order Completed` events.
 struct OnlineRetailHistory {
+    /// A customer's first purchase and latest country.
     private struct Customer {
         var id: String
         var firstTime: String
@@ -10,6 +11,7 @@ struct OnlineRetailHistory {
         var countryTime: String
     }
 
+    /// An invoice being collected.
     private struct Order {
         var invoice: String
         var customer: String

@@ -3,7 +3,7 @@ import BaristaCore
 /// Why a line of the Online Retail file did not become part of an order.
 ///
 /// A line is counted under the first reason that applies, in the order of the cases.
-enum OnlineRetailRejection: String, Sendable, Hashable, CaseIterable, Comparable {
+enum OnlineRetailRejection: String, Sendable, Hashable, CaseIterable, Comparable, CustomStringConvertible {
     /// The line cannot be read (wrong number of fields, a quantity, price or date that does not parse).
     case malformed
     /// The invoice number starts with `C`: a cancellation.
@@ -15,6 +15,9 @@ enum OnlineRetailRejection: String, Sendable, Hashable, CaseIterable, Comparable
     /// UnitPrice is negative, or zero when zero-price lines are not kept.
     case nonPositivePrice = "price_not_positive"
 
+    /// The snake_case name (`quantity_not_positive`), as reports and `--json` show it.
+    var description: String { rawValue }
+
     static func < (lhs: Self, rhs: Self) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }
@@ -24,7 +27,8 @@ enum OnlineRetailRejection: String, Sendable, Hashable, CaseIterable, Comparable
 struct OnlineRetailSummary: Sendable, Hashable {
     /// Data rows read (the header not counted).
     var rowsRead = 0
-    /// Catalog items: one per StockCode seen on a non-cancelled line with a positive quantity.
+    /// Catalog items: one per StockCode sold (not cancelled, positive quantity, and a positive
+    /// price or a known customer).
     var items = 0
     /// Customers with at least one order (one `identify` event each).
     var customers = 0

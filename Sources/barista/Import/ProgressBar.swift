@@ -2,7 +2,7 @@ import Foundation
 
 /// A progress line for long imports, drawn on standard error: count/total, percent and rate.
 ///
-/// On a terminal it redraws in place (`\r`) at most ten times a second; when standard error is
+/// On a terminal it redraws in place (`\r` and erase-line) at most ten times a second; when standard error is
 /// not a terminal (a pipe, a CI log) it prints nothing until ``finish()``, which always prints
 /// one final line. Standard output stays free for `--json`.
 ///
@@ -24,7 +24,6 @@ struct ProgressBar<C: Clock> where C.Duration == Swift.Duration {
     private var lastDraw: C.Instant?
     private let interactive: Bool
     private let write: (String) -> Void
-    private var drawnWidth = 0
     private var finished = false
 
     /// The shortest time between two redraws.
@@ -60,8 +59,7 @@ struct ProgressBar<C: Clock> where C.Duration == Swift.Duration {
         if let lastDraw, lastDraw.duration(to: now) < Self.redrawInterval { return }
         lastDraw = now
         let text = Self.render(label: label, completed: completed, total: total, elapsed: start.duration(to: now))
-        write("\r" + text + String(repeating: " ", count: max(0, drawnWidth - text.count)))
-        drawnWidth = text.count
+        write("\r\u{1B}[K" + text)
     }
 
     /// Prints the final line (on a terminal, over the bar) and ends it with a newline. Idempotent.
@@ -70,7 +68,7 @@ struct ProgressBar<C: Clock> where C.Duration == Swift.Duration {
         finished = true
         let text = Self.summary(label: label, completed: completed, total: total, elapsed: start.duration(to: clock.now))
         if interactive {
-            write("\r" + text + String(repeating: " ", count: max(0, drawnWidth - text.count)) + "\n")
+            write("\r\u{1B}[K" + text + "\n")
         } else {
             write(text + "\n")
         }

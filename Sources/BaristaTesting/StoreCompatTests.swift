@@ -1,0 +1,169 @@
+import BaristaCore
+import Foundation
+import Testing
+
+/// The behaviour every ``BaristaStore`` must have. Each backend's test target runs every case
+/// against a fresh store of its own (`StoreCompatTests.cases` with `@Test(arguments:)`).
+///
+/// A bug found in one backend becomes a case here, so every backend is held to it.
+public struct StoreCompatTests: Sendable {
+    public typealias MakeStore = @Sendable () async throws -> any BaristaStore
+
+    /// One named check.
+    public struct Case: Sendable, CustomStringConvertible {
+        public let description: String
+        let body: @Sendable (any BaristaStore) async throws -> Void
+
+        /// Runs the check against a fresh store.
+        public func run(_ makeStore: MakeStore) async throws {
+            try await body(try await makeStore())
+        }
+    }
+
+    /// Every check.
+    public static let cases: [Case] = [
+        Case(description: "a site is created once; a second site with its name conflicts") { store in
+            let site = Fixtures.site("shop")
+            try await store.createSite(site)
+            #expect(try await store.sites().map(\.id) == [site.id])
+            await #expect(throws: BaristaError.self) { try await store.createSite(Fixtures.site("shop")) }
+        },
+        Case(description: "settings are saved per site") { store in
+            let a = Fixtures.site(), b = Fixtures.site()
+            try await store.createSite(a)
+            try await store.createSite(b)
+            var settings = SiteSettings()
+            settings.globalHoldoutPercent = 7
+            settings.webhookSecret = "0123456789abcdef"
+            try await store.updateSettings(settings, site: a.id)
+            let sites = try await store.sites()
+            #expect(sites.first { $0.id == a.id }?.settings == settings)
+            #expect(sites.first { $0.id == b.id }?.settings == SiteSettings())
+        },
+        Case(description: "keys are listed and revoked by prefix") { store in
+            let site = Fixtures.site()
+            try await store.createSite(site)
+            let key = APIKeyRecord(prefix: "sk_abcdefgh", siteID: site.id, scope: .secret, hash: "h1", createdAt: Fixtures.now)
+            let other = APIKeyRecord(prefix: "pk_zyxwvuts", siteID: site.id, scope: .publishable, hash: "h2", createdAt: Fixtures.now)
+            try await store.insertKey(key)
+            try await store.insertKey(other)
+            #expect(try await store.keys().count == 2)
+            #expect(try await store.revokeKeys(prefix: "sk_abcd", at: Fixtures.now) == 1)
+            #expect(try await store.revokeKeys(prefix: "sk_abcd", at: Fixtures.now) == 0)
+            let keys = try await store.keys()
+            #expect(keys.first { $0.prefix == "sk_abcdefgh" }?.revokedAt != nil)
+            #expect(keys.first { $0.prefix == "pk_zyxwvuts" }?.revokedAt == nil)
+        },
+        Case(description: "appending events numbers them and reports repeated message ids as duplicates") { store in
+            let site = Fixtures.site()
+            try await store.createSite(site)
+            let p = ProfileID("prf_1")
+            let first = StoredEvent(siteID: site.id, profileID: p, event: Fixtures.track("Product Viewed", user: "u", message: "m1"))
+            let second = StoredEvent(siteID: site.id, profileID: p, event: Fixtures.track("Product Viewed", user: "u", message: "m2"))
+            let seqs = try await store.append(EventAppend(site: site.id, events: [first, second, first], links: []))
+            #expect(seqs[0] != nil && seqs[1] != nil && seqs[2] == nil)
+            #expect(seqs[1]! > seqs[0]!)
+            let again = try await store.append(EventAppend(site: site.id, events: [second], links: []))
+            #expect(again == [nil])
+            let stored = try await store.events(site: site.id, after: 0, limit: 10)
+            #expect(stored.map(\.event.messageID) == ["m1", "m2"])
+            #expect(stored[0].event == first.event)
+        },
+        Case(description: "the same message id in two sites is two events") { store in
+            let a = Fixtures.site(), b = Fixtures.site()
+            try await store.createSite(a)
+            try await store.createSite(b)
+            let event = Fixtures.track("Product Viewed", user: "u", message: "same")
+            let seqA = try await store.append(EventAppend(site: a.id, events: [StoredEvent(siteID: a.id, profileID: ProfileID("p"), event: event)], links: []))
+            let seqB = try await store.append(EventAppend(site: b.id, events: [StoredEvent(siteID: b.id, profileID: ProfileID("p"), event: event)], links: []))
+            #expect(seqA[0] != nil && seqB[0] != nil)
+            #expect(try await store.events(site: a.id, after: 0, limit: 10).count == 1)
+        },
+        Case(description: "events are read after a position, in order, a page at a time, and by profile") { store in
+            let site = Fixtures.site()
+            try await store.createSite(site)
+            let events = (0..<25).map { i in
+                StoredEvent(siteID: site.id, profileID: ProfileID(i % 2 == 0 ? "even" : "odd"),
+                    event: Fixtures.track("Product Viewed", user: "u\(i % 2)", message: "m\(i)", properties: ["product_id": .string("sku-\(i)")]))
+            }
+            let seqs = try await store.append(EventAppend(site: site.id, events: events, links: []))
+            let page = try await store.events(site: site.id, after: seqs[9]!, limit: 10)
+            #expect(page.map(\.event.messageID) == (10..<20).map { "m\($0)" })
+            let odd = try await store.events(site: site.id, profiles: [ProfileID("odd")])
+            #expect(odd.count == 12)
+            #expect(odd.allSatisfy { $0.profileID == ProfileID("odd") })
+        },
+        Case(description: "identity links are inserted and re-pointed") { store in
+            let site = Fixtures.site()
+            try await store.createSite(site)
+            let e = StoredEvent(siteID: site.id, profileID: ProfileID("p1"), event: Fixtures.identify(user: "u1", anonymous: "a1"))
+            _ = try await store.append(EventAppend(site: site.id, events: [e], links: [
+                IdentityLink(kind: .user, value: "u1", profileID: ProfileID("p1")),
+                IdentityLink(kind: .anonymous, value: "a1", profileID: ProfileID("p1")),
+            ]))
+            _ = try await store.append(EventAppend(site: site.id, events: [], links: [
+                IdentityLink(kind: .anonymous, value: "a1", profileID: ProfileID("p2")),
+            ]))
+            let links = Set(try await store.identityLinks(site: site.id))
+            #expect(links == [IdentityLink(kind: .user, value: "u1", profileID: ProfileID("p1")),
+                IdentityLink(kind: .anonymous, value: "a1", profileID: ProfileID("p2"))])
+        },
+        Case(description: "erasing profiles removes their events, links and state, and nothing else") { store in
+            let site = Fixtures.site()
+            try await store.createSite(site)
+            let gone = ProfileID("gone"), kept = ProfileID("kept")
+            _ = try await store.append(EventAppend(site: site.id, events: [
+                StoredEvent(siteID: site.id, profileID: gone, event: Fixtures.track("Product Viewed", user: "g", message: "g1")),
+                StoredEvent(siteID: site.id, profileID: gone, event: Fixtures.track("Product Viewed", user: "g", message: "g2")),
+                StoredEvent(siteID: site.id, profileID: kept, event: Fixtures.track("Product Viewed", user: "k", message: "k1")),
+            ], links: [
+                IdentityLink(kind: .user, value: "g", profileID: gone), IdentityLink(kind: .user, value: "k", profileID: kept),
+            ]))
+            try await store.saveProfiles(site: site.id, changed: [Profile(id: gone), Profile(id: kept)], removed: [], checkpoint: 3)
+            let counts = try await store.erase(site: site.id, profiles: [gone])
+            #expect(counts == ErasureCounts(events: 2, identities: 1))
+            #expect(try await store.events(site: site.id, after: 0, limit: 10).map(\.event.messageID) == ["k1"])
+            #expect(try await store.identityLinks(site: site.id).map(\.value) == ["k"])
+            #expect(try await store.loadProfiles(site: site.id).profiles.map(\.id) == [kept])
+            // The erased message id may be sent again: it is a new event now.
+            let resent = try await store.append(EventAppend(site: site.id, events: [
+                StoredEvent(siteID: site.id, profileID: gone, event: Fixtures.track("Product Viewed", user: "g", message: "g1")),
+            ], links: []))
+            #expect(resent[0] != nil)
+        },
+        Case(description: "profile checkpoints round-trip and never move backwards") { store in
+            let site = Fixtures.site()
+            try await store.createSite(site)
+            var profile = Profile(id: ProfileID("p"))
+            profile.traits = ["name": "Ada", "address": ["country": "GB"]]
+            profile.orders = 3
+            profile.revenue = 99.5
+            profile.affinities.add(2, to: "shoes", of: .category, at: Fixtures.now, halfLife: 86_400)
+            profile.cart = [Profile.CartLine(itemID: ItemID("sku"), quantity: 2, price: 10, addedAt: Fixtures.now)]
+            profile.consent = Consent(personalization: false)
+            try await store.saveProfiles(site: site.id, changed: [profile, Profile(id: ProfileID("q"))], removed: [], checkpoint: 10)
+            try await store.saveProfiles(site: site.id, changed: [], removed: [ProfileID("q")], checkpoint: 5)
+            let (checkpoint, profiles) = try await store.loadProfiles(site: site.id)
+            #expect(checkpoint == 10)
+            #expect(profiles == [profile])
+        },
+        Case(description: "items are upserted, listed per site and deleted") { store in
+            let a = Fixtures.site(), b = Fixtures.site()
+            try await store.createSite(a)
+            try await store.createSite(b)
+            #expect(try await store.upsertItems([Fixtures.item("1"), Fixtures.item("2")], site: a.id) == [true, true])
+            var changed = Fixtures.item("1")
+            changed.price = 75
+            changed.attributes = ["material": "leather", "sizes": [40, 41]]
+            #expect(try await store.upsertItems([changed], site: a.id) == [false])
+            #expect(try await store.items(site: a.id) == [changed, Fixtures.item("2")])
+            #expect(try await store.items(site: b.id).isEmpty)
+            #expect(try await store.deleteItem(ItemID("2"), site: b.id) == false)
+            #expect(try await store.deleteItem(ItemID("2"), site: a.id) == true)
+            #expect(try await store.items(site: a.id).map(\.id) == [ItemID("1")])
+        },
+        Case(description: "a store answers that it is ready") { store in
+            #expect(await store.isReady())
+        },
+    ]
+}
