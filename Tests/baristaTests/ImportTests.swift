@@ -54,10 +54,10 @@ struct ImportTests {
 
     @Test func csvDottedEventColumnsBuildNestedObjects() throws {
         let csv = """
-            type,event,user_id,timestamp,properties.price,properties.sku,traits.address.city,context.channel,properties.products
-            track,Order Completed,u1,2026-01-01T10:00:00Z,12.50,0042,,web,"[{""product_id"":""a"",""quantity"":2}]"
-            identify,,u1,,,,Leeds,app,
-            ,Product Viewed,u2,,3,,,,
+            type,event,user_id,timestamp,properties.price,properties.sku,traits.address.city,context.channel,properties.products,properties.order_id
+            track,Order Completed,u1,2026-01-01T10:00:00Z,12.50,0042,,web,"[{""product_id"":""a"",""quantity"":2}]",536365
+            identify,,u1,,,,Leeds,app,,
+            ,Product Viewed,u2,,3,,,,,
             """
         var reader = try CSVRecordReader(source: MemoryChunkSource(csv), kind: .events)
         let records = try reader.readAll().map { try $0.result.get() }
@@ -65,7 +65,9 @@ struct ImportTests {
             records[0]
                 == [
                     "type": "track", "event": "Order Completed", "user_id": "u1", "timestamp": "2026-01-01T10:00:00Z",
-                    "properties": ["price": 12.5, "sku": "0042", "products": [["product_id": "a", "quantity": 2]]],
+                    "properties": [
+                        "price": 12.5, "sku": "0042", "products": [["product_id": "a", "quantity": 2]], "order_id": "536365",
+                    ],
                     "context": ["channel": "web"],
                 ])
         #expect(
@@ -172,6 +174,8 @@ struct ImportTests {
         536383,23000,FREE GIFT MUG,1.0,2010-12-02 11:00:00,0.0,13047.0,Germany
         536384,23001,Adjust bad debt,1.0,2010-12-02 12:00:00,-11062.06,13047.0,Germany
         536385,23002,BROKEN LINE,abc,2010-12-02 12:00:00,1.0,13047.0,Germany
+        536386,85123A,check,5.0,2010-12-03 10:00:00,0.0,,United Kingdom
+        A563185,B,Adjust bad debt,1.0,2011-08-12 14:50:00,11062.06,,United Kingdom
 
         """
 
@@ -183,17 +187,19 @@ struct ImportTests {
         let result = try reader.convert()
         // Then lines are counted by the first reason that excludes them
         let summary = result.summary
-        #expect(summary.rowsRead == 11)
+        #expect(summary.rowsRead == 13)
         #expect(summary.customers == 2)
         #expect(summary.orders == 5)
         #expect(summary.orderLines == 6)
         #expect(summary.zeroPriceOrderLines == 1)
         #expect(
             summary.rejected == [
-                .malformed: 1, .cancellation: 1, .nonPositiveQuantity: 1, .missingCustomer: 1, .nonPositivePrice: 1,
+                .malformed: 1, .cancellation: 1, .adjustment: 1, .nonPositiveQuantity: 1, .missingCustomer: 2,
+                .nonPositivePrice: 1,
             ])
         #expect(result.problems.map(\.line) == [12])
-        // and the catalog has every product sold, guests' too, with the latest title and price
+        // and the catalog has every product sold, guests' too, with the latest title and price,
+        // which a stock adjustment ("check" at price 0) does not overwrite
         #expect(result.items.map { $0["item_id"] } == ["85123A", "71053", "22633", "84879", "22139", "23000", "23001"])
         #expect(
             result.items[0]
@@ -314,7 +320,7 @@ struct ImportTests {
 
     @Test func theProgressBarRedrawsAtMostTenTimesASecondOnATerminal() {
         let clock = ManualClock()
-        let output = Output()
+        let output = ProgressOutput()
         var bar = ProgressBar(label: "items", total: 1_000, clock: clock, interactive: true) { output.text += $0 }
         for _ in 0..<1_000 {
             bar.advance()
@@ -326,7 +332,7 @@ struct ImportTests {
     }
 
     @Test func theProgressBarPrintsOnlyAFinalLineWhenNotOnATerminal() {
-        let output = Output()
+        let output = ProgressOutput()
         var bar = ProgressBar(label: "items", total: nil, clock: ManualClock(), interactive: false) { output.text += $0 }
         bar.advance(by: 5)
         #expect(output.text.isEmpty)
@@ -353,7 +359,7 @@ private final class TemporaryFile {
 }
 
 /// Collects what a progress bar writes.
-private final class Output {
+private final class ProgressOutput {
     var text = ""
 }
 

@@ -27,7 +27,7 @@ struct DemoNewsletter: Sendable {
     /// The subject line.
     let subject: String
 
-    /// One newsletter a week over the period, Thursdays-ish at 09:00 UTC.
+    /// One newsletter a week over the period, at 09:00 UTC, the first on the fourth day.
     static func schedule(start: Double, now: Double) -> [DemoNewsletter] {
         var letters: [DemoNewsletter] = []
         var time = (start / 86_400).rounded(.up) * 86_400 + 3 * 86_400 + 9 * 3600

@@ -13,12 +13,15 @@ enum CSVColumn: Sendable, Hashable {
     /// A nested field named by a dotted path (`properties.price` → `["properties", "price"]`),
     /// whose cell value is inferred (see ``CSVCell/inferred(_:)``).
     case path([String])
+    /// A nested field that holds an id (`properties.product_id`, `properties.order_id`,
+    /// `properties.sku`): always a string, so `22633` stays `"22633"`.
+    case idPath([String])
 
     /// The JSON path this column writes, for conflict checks.
     var path: [String] {
         switch self {
         case .string(let key), .number(let key), .bool(let key), .tags(let key), .timestamp(let key): [key]
-        case .path(let path): path
+        case .path(let path), .idPath(let path): path
         }
     }
 
@@ -45,7 +48,7 @@ enum CSVColumn: Sendable, Hashable {
     static func event(_ name: String) -> CSVColumn {
         if name == "timestamp" || name == "sent_at" || name == "sentAt" { return .timestamp(name) }
         let parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        if parts.count > 1 { return .path(parts) }
-        return .string(name)
+        guard parts.count > 1, let last = parts.last else { return .string(name) }
+        return last == "id" || last.hasSuffix("_id") || last == "sku" ? .idPath(parts) : .path(parts)
     }
 }

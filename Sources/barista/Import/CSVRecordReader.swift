@@ -15,7 +15,10 @@ enum RecordKind: String, Sendable, Hashable, CaseIterable {
 /// (tags separated by `|`, `in_stock` true/false/1/0); any other column goes into `attributes`.
 /// Events: `type,event,user_id,anonymous_id,message_id,timestamp` and dotted columns
 /// (`properties.price`, `traits.address.city`, `context.channel`) that build nested objects; a row
-/// with an `event` and no `type` is a `track`. Empty cells are left out of the object. The engine
+/// with an `event` and no `type` is a `track`. A dotted cell is a number when written as a JSON
+/// number, a Boolean when `true`/`false`, an array or object when it holds JSON (`properties.products`),
+/// else a string; ids (`properties.product_id`, `…_id`, `….sku`) are always strings. Empty cells
+/// are left out of the object. The engine
 /// validates the result as it validates HTTP requests; this reader rejects only what cannot be
 /// expressed (a wrong number of fields, a price that is not a number, broken quoting).
 struct CSVRecordReader: RecordReader {
@@ -82,6 +85,8 @@ struct CSVRecordReader: RecordReader {
                 object[key] = CSVCell.timestamp(text.trimmingASCIISpaces())
             case .path(let path):
                 object.insert(CSVCell.inferred(text), at: path[...])
+            case .idPath(let path):
+                object.insert(.string(text), at: path[...])
             }
         }
         if kind == .items, object["item_id"] == nil {

@@ -10,6 +10,10 @@ import BaristaCore
 /// are kept, at price 0, by default, so that orders and customers match the published figures and
 /// the offline-evaluation file (`online_retail_interactions.csv`). Pass
 /// `keepZeroPriceLines: false` to leave them out instead.
+///
+/// The catalog also has the products only guests bought (3,921 items in all on the real file);
+/// it leaves out the shop's stock adjustments (free lines without a customer, described "check",
+/// "damaged"…) and bookkeeping invoices (`A…`, "Adjust bad debt").
 struct OnlineRetailReader {
     private var tokenizer: CSVTokenizer
     private let keepZeroPriceLines: Bool
@@ -56,6 +60,10 @@ struct OnlineRetailReader {
             }
             if line.invoice.hasPrefix("C") {
                 summary.rejected[.cancellation, default: 0] += 1
+                continue
+            }
+            if line.invoice.hasPrefix("A") {
+                summary.rejected[.adjustment, default: 0] += 1
                 continue
             }
             guard line.quantity > 0 else {

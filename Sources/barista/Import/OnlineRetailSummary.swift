@@ -8,6 +8,8 @@ enum OnlineRetailRejection: String, Sendable, Hashable, CaseIterable, Comparable
     case malformed
     /// The invoice number starts with `C`: a cancellation.
     case cancellation
+    /// The invoice number starts with `A`: a bookkeeping adjustment ("Adjust bad debt"), not a sale.
+    case adjustment
     /// Quantity is zero or negative (returns, write-offs, stock adjustments).
     case nonPositiveQuantity = "quantity_not_positive"
     /// No CustomerID: a guest purchase. Its product still goes into the catalog.
