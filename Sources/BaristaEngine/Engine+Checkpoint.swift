@@ -35,7 +35,7 @@ public struct CheckpointService: Service {
     let engine: Engine
     let interval: Swift.Duration
 
-    public init(engine: Engine, interval: Swift.Duration = .seconds(5)) {
+    public init(engine: Engine, interval: Swift.Duration = .seconds(30)) {
         self.engine = engine
         self.interval = interval
     }

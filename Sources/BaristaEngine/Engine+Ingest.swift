@@ -14,6 +14,14 @@ public struct IngestResult: Sendable, Hashable {
 struct IngestItem: Sendable {
     var event: Event
     var fixedProfile: ProfileID?
+    /// The stored text, encoded by the caller before it queues for the commit.
+    var body: String
+
+    init(event: Event, fixedProfile: ProfileID?) {
+        self.event = event
+        self.fixedProfile = fixedProfile
+        body = JSON.string(event.json)
+    }
 }
 
 enum CommitWork: Sendable {
@@ -44,9 +52,12 @@ extension Engine {
         return results
     }
 
-    /// Commits one round: per site, resolve identities, append in one transaction, then fold into profiles.
-    static func commitRound(_ works: [CommitWork], store: any BaristaStore, logger: Logger) async -> [Result<CommitOutput, any Error>] {
-        var results = [Result<CommitOutput, any Error>?](repeating: nil, count: works.count)
+    /// Makes one round durable: per site, resolve identities and append in one transaction; erasures
+    /// too. Returns the step that folds the committed events into the profiles (run in round order).
+    static func prepareRound(_ works: [CommitWork], store: any BaristaStore, logger: Logger) async -> GroupCommitter<CommitWork, CommitOutput>.Finish {
+        var failures = [(any Error)?](repeating: nil, count: works.count)
+        var erased: [Int: ErasureCounts] = [:]
+        var committed: [(runtime: SiteRuntime, indices: [Int], events: [StoredEvent], seqs: [Int64?])] = []
         var bySite: [(SiteRuntime, [Int])] = []
         for (index, work) in works.enumerated() {
             guard case .ingest(let runtime, _) = work else { continue }
@@ -63,28 +74,13 @@ extension Engine {
                         links += resolution.links
                         stored.append(StoredEvent(
                             siteID: runtime.id, profileID: resolution.profileID, mergedProfileID: resolution.mergedProfileID,
-                            event: item.event))
+                            event: item.event, body: item.body))
                     }
                 }
             }
             do {
                 let seqs = try await store.append(EventAppend(site: runtime.id, events: stored, links: links))
-                runtime.state.withLock { state in
-                    let context = state.applyContext()
-                    for (event, seq) in zip(stored, seqs) {
-                        guard let seq else { continue }
-                        var committed = event
-                        committed.seq = seq
-                        state.apply(committed, context: context)
-                    }
-                }
-                var offset = 0
-                for index in indices {
-                    guard case .ingest(_, let items) = works[index] else { continue }
-                    let slice = offset..<(offset + items.count)
-                    results[index] = .success(.ingested(slice.map { IngestResult(stored: seqs[$0] != nil, profileID: stored[$0].profileID) }))
-                    offset += items.count
-                }
+                committed.append((runtime, indices, stored, seqs))
             } catch {
                 logger.error("event commit failed", metadata: ["site.id": "\(runtime.id)", "error": "\(error)"])
                 // Identities were re-pointed in memory before the commit: take them back from the store.
@@ -94,14 +90,13 @@ extension Engine {
                         for id in state.profiles.keys { state.identities.register(id) }
                     }
                 }
-                for index in indices { results[index] = .failure(error) }
+                for index in indices { failures[index] = error }
             }
         }
         for (index, work) in works.enumerated() {
             guard case .erase(let runtime, let profile) = work else { continue }
             let ids = runtime.state.withLock { state -> [ProfileID] in
-                let merged = state.identities.remove(profile)
-                let all = [profile] + merged
+                let all = [profile] + state.identities.remove(profile)
                 for id in all {
                     state.profiles[id] = nil
                     state.dirty.remove(id)
@@ -110,11 +105,35 @@ extension Engine {
                 return all
             }
             do {
-                results[index] = .success(.erased(try await store.erase(site: runtime.id, profiles: ids)))
+                erased[index] = try await store.erase(site: runtime.id, profiles: ids)
             } catch {
-                results[index] = .failure(error)
+                failures[index] = error
             }
         }
-        return results.map { $0 ?? .failure(BaristaError.unavailable("nothing was committed")) }
+        return { [committed, failures, erased] in
+            var results = [Result<CommitOutput, any Error>?](repeating: nil, count: works.count)
+            for (index, error) in failures.enumerated() { if let error { results[index] = .failure(error) } }
+            for (index, counts) in erased { results[index] = .success(.erased(counts)) }
+            for (runtime, indices, stored, seqs) in committed {
+                runtime.state.withLock { state in
+                    let context = state.applyContext()
+                    for (event, seq) in zip(stored, seqs) {
+                        // An event of a person erased after it was written is not brought back.
+                        guard let seq, state.identities.contains(event.profileID) else { continue }
+                        var applied = event
+                        applied.seq = seq
+                        state.apply(applied, context: context)
+                    }
+                }
+                var offset = 0
+                for index in indices {
+                    guard case .ingest(_, let items) = works[index] else { continue }
+                    let slice = offset..<(offset + items.count)
+                    results[index] = .success(.ingested(slice.map { IngestResult(stored: seqs[$0] != nil, profileID: stored[$0].profileID) }))
+                    offset += items.count
+                }
+            }
+            return results.map { $0 ?? .failure(BaristaError.unavailable("nothing was committed")) }
+        }
     }
 }

@@ -29,7 +29,7 @@ public final class Engine: Sendable {
         self.directory = directory
         self.keys = KeyRing(store: store, clock: clock)
         self.committer = GroupCommitter { [store, logger] works in
-            await Engine.commitRound(works, store: store, logger: logger)
+            await Engine.prepareRound(works, store: store, logger: logger)
         }
     }
 

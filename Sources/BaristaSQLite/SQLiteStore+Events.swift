@@ -5,7 +5,7 @@ import GRDB
 extension SQLiteStore {
     public func append(_ batch: EventAppend) async throws -> [Int64?] {
         // Encode outside the writer: the single write connection is the bottleneck.
-        let bodies = batch.events.map { JSON.string($0.event.json) }
+        let bodies = batch.events.map { $0.body ?? JSON.string($0.event.json) }
         return try await writer.write { db in
             let insert = try db.cachedStatement(sql: """
                 INSERT INTO events (site_id, message_id, profile_id, merged_profile_id, type, name, timestamp, body)
@@ -45,12 +45,22 @@ extension SQLiteStore {
         guard !profiles.isEmpty else { return [] }
         return try await writer.read { db in
             let marks = Array(repeating: "?", count: profiles.count).joined(separator: ",")
+            let ids = profiles.map(\.rawValue)
             return try Row.fetchAll(
-                db, sql: "SELECT * FROM events WHERE site_id = ? AND profile_id IN (\(marks)) ORDER BY seq",
-                arguments: StatementArguments([site.rawValue] + profiles.map(\.rawValue))
+                db, sql: """
+                    SELECT e.* FROM event_index i JOIN events e ON e.seq = i.seq
+                    WHERE i.site_id = ? AND i.profile_id IN (\(marks))
+                    UNION ALL
+                    SELECT * FROM events WHERE seq > \(Self.checkpointSQL) AND site_id = ? AND profile_id IN (\(marks))
+                    ORDER BY seq
+                    """,
+                arguments: StatementArguments([site.rawValue] + ids + [site.rawValue, site.rawValue] + ids)
             ).map { try Self.storedEvent($0) }
         }
     }
+
+    /// The site's checkpoint as a subquery: `event_index` covers the events up to it.
+    static let checkpointSQL = "(SELECT coalesce(max(seq), 0) FROM checkpoints WHERE site_id = ?)"
 
     public func identityLinks(site: SiteID) async throws -> [IdentityLink] {
         try await writer.read { db in
@@ -66,9 +76,18 @@ extension SQLiteStore {
         guard !profiles.isEmpty else { return ErasureCounts(events: 0, identities: 0) }
         return try await writer.write { db in
             let marks = Array(repeating: "?", count: profiles.count).joined(separator: ",")
-            let arguments = StatementArguments([site.rawValue] + profiles.map(\.rawValue))
-            try db.execute(sql: "DELETE FROM events WHERE site_id = ? AND profile_id IN (\(marks))", arguments: arguments)
-            let events = db.changesCount
+            let ids = profiles.map(\.rawValue)
+            let arguments = StatementArguments([site.rawValue] + ids)
+            try db.execute(
+                sql: """
+                    DELETE FROM events WHERE seq IN (SELECT seq FROM event_index WHERE site_id = ? AND profile_id IN (\(marks)))
+                    """, arguments: arguments)
+            var events = db.changesCount
+            try db.execute(
+                sql: "DELETE FROM events WHERE seq > \(Self.checkpointSQL) AND site_id = ? AND profile_id IN (\(marks))",
+                arguments: StatementArguments([site.rawValue, site.rawValue] + ids))
+            events += db.changesCount
+            try db.execute(sql: "DELETE FROM event_index WHERE site_id = ? AND profile_id IN (\(marks))", arguments: arguments)
             try db.execute(sql: "DELETE FROM identities WHERE site_id = ? AND profile_id IN (\(marks))", arguments: arguments)
             let identities = db.changesCount
             try db.execute(sql: "DELETE FROM profiles WHERE site_id = ? AND profile_id IN (\(marks))", arguments: arguments)
@@ -94,13 +113,14 @@ extension SQLiteStore {
             let blobs = try Data.fetchAll(db, sql: "SELECT state FROM profiles WHERE site_id = ?", arguments: [site.rawValue])
             return (seq, blobs)
         }
-        let decoder = JSONDecoder()
-        return (checkpoint, try blobs.map { try decoder.decode(Profile.self, from: $0) })
+        return (checkpoint, try blobs.map { blob in
+            guard let profile = Profile(storage: try JSON.parse(blob)) else { throw BaristaError.unavailable("a stored profile cannot be read") }
+            return profile
+        })
     }
 
     public func saveProfiles(site: SiteID, changed: [Profile], removed: [ProfileID], checkpoint: Int64) async throws {
-        let encoder = JSONEncoder()
-        let blobs = try changed.map { ($0.id.rawValue, try encoder.encode($0)) }
+        let blobs = changed.map { ($0.id.rawValue, Data(JSON.serialize($0.storageJSON))) }
         try await writer.write { db in
             let upsert = try db.cachedStatement(sql: """
                 INSERT INTO profiles (site_id, profile_id, state) VALUES (?, ?, ?)
@@ -109,6 +129,15 @@ extension SQLiteStore {
             for (id, blob) in blobs { try upsert.execute(arguments: [site.rawValue, id, blob]) }
             let delete = try db.cachedStatement(sql: "DELETE FROM profiles WHERE site_id = ? AND profile_id = ?")
             for id in removed { try delete.execute(arguments: [site.rawValue, id.rawValue]) }
+            // Index the events the checkpoint now covers, sorted, in one statement.
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO event_index (site_id, profile_id, seq)
+                    SELECT site_id, profile_id, seq FROM events
+                    WHERE seq > \(Self.checkpointSQL) AND seq <= ? AND site_id = ?
+                    ORDER BY profile_id, seq
+                    """,
+                arguments: [site.rawValue, checkpoint, site.rawValue])
             try db.execute(
                 sql: """
                     INSERT INTO checkpoints (site_id, seq) VALUES (?, ?)
@@ -121,8 +150,7 @@ extension SQLiteStore {
 
 extension SQLiteStore {
     public func upsertItems(_ items: [Item], site: SiteID) async throws -> [Bool] {
-        let encoder = JSONEncoder()
-        let blobs = try items.map { ($0.id.rawValue, try encoder.encode($0)) }
+        let blobs = items.map { ($0.id.rawValue, Data(JSON.serialize($0.json))) }
         return try await writer.write { db in
             let exists = try db.cachedStatement(sql: "SELECT 1 FROM items WHERE site_id = ? AND item_id = ?")
             let upsert = try db.cachedStatement(sql: """
@@ -148,7 +176,9 @@ extension SQLiteStore {
         let blobs = try await writer.read { db in
             try Data.fetchAll(db, sql: "SELECT body FROM items WHERE site_id = ? ORDER BY item_id", arguments: [site.rawValue])
         }
-        let decoder = JSONDecoder()
-        return try blobs.map { try decoder.decode(Item.self, from: $0) }
+        return try blobs.map { blob in
+            guard let item = Item(stored: try JSON.parse(blob)) else { throw BaristaError.unavailable("a stored item cannot be read") }
+            return item
+        }
     }
 }

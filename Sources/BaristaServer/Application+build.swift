@@ -15,7 +15,7 @@ public struct ServerConfiguration: Sendable {
     /// How often changed profiles are checkpointed.
     public var checkpointInterval: Swift.Duration
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, limits: Limits = Limits(), checkpointInterval: Swift.Duration = .seconds(5)) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, limits: Limits = Limits(), checkpointInterval: Swift.Duration = .seconds(30)) {
         self.host = host
         self.port = port
         self.limits = limits

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A product or piece of content in a site's catalog.
-public struct Item: Sendable, Hashable, Codable {
+public struct Item: Sendable, Hashable {
     public var id: ItemID
     public var title: String?
     public var category: String?

@@ -26,18 +26,17 @@ public struct EventValidator: Sendable {
         func id(_ names: String...) -> String? {
             for name in names {
                 guard let v = object[name], !v.isNull else { continue }
-                let pointer = base.appending(name).description
                 switch v {
                 case .string(let s):
-                    if s.isEmpty || s.count > limits.maxIDLength {
-                        errors.append(FieldError(field: pointer, message: "must be 1 to \(limits.maxIDLength) characters"))
+                    if s.isEmpty || s.utf8.count > limits.maxIDLength * 4 || s.count > limits.maxIDLength {
+                        errors.append(FieldError(field: base.appending(name).description, message: "must be 1 to \(limits.maxIDLength) characters"))
                         return nil
                     }
                     return s
                 case .number(let n) where n.rounded() == n && abs(n) < 1e15:
                     return String(Int64(n))
                 default:
-                    errors.append(FieldError(field: pointer, message: "must be a string, not \(v.typeDescription)"))
+                    errors.append(FieldError(field: base.appending(name).description, message: "must be a string, not \(v.typeDescription)"))
                     return nil
                 }
             }
@@ -136,8 +135,18 @@ public struct EventValidator: Sendable {
         if members.count > limits.maxProperties {
             errors.append(FieldError(field: pointer.description, message: "has \(members.count) members; at most \(limits.maxProperties) are allowed"))
         }
-        checkStrings(value, at: pointer, depth: 0, errors: &errors)
+        // Walk once cheaply; build pointers only when something is wrong.
+        if exceedsLimits(value, depth: 0) { checkStrings(value, at: pointer, depth: 0, errors: &errors) }
         return members
+    }
+
+    private func exceedsLimits(_ value: JSONValue, depth: Int) -> Bool {
+        switch value {
+        case .string(let s): return s.utf8.count > limits.maxStringBytes
+        case .object(let members): return depth >= 8 || members.values.contains { exceedsLimits($0, depth: depth + 1) }
+        case .array(let elements): return elements.count > 1000 || elements.contains { exceedsLimits($0, depth: depth + 1) }
+        default: return false
+        }
     }
 
     private func checkStrings(_ value: JSONValue, at pointer: JSONPointer, depth: Int, errors: inout [FieldError]) {

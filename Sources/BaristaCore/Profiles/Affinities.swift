@@ -9,11 +9,15 @@ public enum AffinityDimension: String, Sendable, Hashable, Codable, CaseIterable
 ///
 /// Each weight is stored with the time it refers to and decays with a half-life; adding is
 /// order-independent (an old event imported late adds its weight already decayed).
-public struct Affinities: Sendable, Hashable, Codable {
+public struct Affinities: Sendable, Hashable {
     /// A weight as of `at`.
-    public struct Weight: Sendable, Hashable, Codable {
+    public struct Weight: Sendable, Hashable {
         public var weight: Double
         public var at: Date
+        public init(weight: Double, at: Date) {
+            self.weight = weight
+            self.at = at
+        }
     }
 
     /// At most this many values are kept per dimension; the weakest are forgotten first.
@@ -25,26 +29,20 @@ public struct Affinities: Sendable, Hashable, Codable {
 
     /// Adds `amount` to `value` of `dimension` at time `at`, decaying with `halfLife` seconds.
     public mutating func add(_ amount: Double, to value: String, of dimension: AffinityDimension, at: Date, halfLife: Double) {
-        var values = weights[dimension, default: [:]]
-        if let current = values[value] {
-            if at >= current.at {
-                values[value] = Weight(weight: Self.decay(current.weight, from: current.at, to: at, halfLife: halfLife) + amount, at: at)
-            } else {
-                values[value] = Weight(weight: current.weight + Self.decay(amount, from: at, to: current.at, halfLife: halfLife), at: current.at)
-            }
-        } else {
-            values[value] = Weight(weight: amount, at: at)
-            if values.count > Self.maxValuesPerDimension {
-                let reference = at
-                if let weakest = values.min(by: {
-                    Self.decay($0.value.weight, from: $0.value.at, to: reference, halfLife: halfLife)
-                        < Self.decay($1.value.weight, from: $1.value.at, to: reference, halfLife: halfLife)
-                }) {
-                    values[weakest.key] = nil
-                }
-            }
+        // Mutate the nested dictionary in place: taking it out first would copy it on every add.
+        let count = weights[dimension, default: [:]].count
+        if let current = weights[dimension]?[value] {
+            weights[dimension]![value] = at >= current.at
+                ? Weight(weight: Self.decay(current.weight, from: current.at, to: at, halfLife: halfLife) + amount, at: at)
+                : Weight(weight: current.weight + Self.decay(amount, from: at, to: current.at, halfLife: halfLife), at: current.at)
+            return
         }
-        weights[dimension] = values
+        weights[dimension, default: [:]][value] = Weight(weight: amount, at: at)
+        guard count + 1 > Self.maxValuesPerDimension, let values = weights[dimension] else { return }
+        let weakest = values.min {
+            Self.decay($0.value.weight, from: $0.value.at, to: at, halfLife: halfLife) < Self.decay($1.value.weight, from: $1.value.at, to: at, halfLife: halfLife)
+        }
+        if let weakest { weights[dimension]![weakest.key] = nil }
     }
 
     /// Combines two people's tastes (a merge).

@@ -34,9 +34,16 @@ extension Profile {
     }
 
     private mutating func recordRecent(_ event: Event, channel: String) {
+        // Scalars only: a summary is a line in a timeline, and every profile keeps twenty of them.
         let summary = EventSummary(
             type: event.kind.rawValue, event: event.name, messageID: event.messageID, at: event.timestamp, channel: channel,
-            properties: event.properties)
+            properties: event.properties.filter { (key, value) in
+                switch value {
+                case .array, .object: false
+                case .string(let s): s.utf8.count <= 256
+                default: true
+                }
+            })
         let position = recentEvents.firstIndex { $0.at < summary.at } ?? recentEvents.endIndex
         guard position < Self.recentLimit else { return }
         recentEvents.insert(summary, at: position)

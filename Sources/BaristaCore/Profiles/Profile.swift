@@ -4,7 +4,7 @@ import Foundation
 ///
 /// A profile is a pure fold over the person's events (``apply(_:context:)``), so it can always be
 /// rebuilt from the event log. Identities (user and anonymous ids) live in the identity index, not here.
-public struct Profile: Sendable, Hashable, Codable {
+public struct Profile: Sendable, Hashable {
     public var id: ProfileID
     public var traits: [String: JSONValue] = [:]
     public var consent = Consent()
@@ -30,9 +30,9 @@ public struct Profile: Sendable, Hashable, Codable {
 
     /// How many recently viewed items and recent events a profile keeps.
     public static let recentLimit = 20
-    public static let recentlyViewedLimit = 50
+    public static let recentlyViewedLimit = 30
 
-    public struct ViewedItem: Sendable, Hashable, Codable {
+    public struct ViewedItem: Sendable, Hashable {
         public var itemID: ItemID
         public var at: Date
         public init(itemID: ItemID, at: Date) {
@@ -41,7 +41,7 @@ public struct Profile: Sendable, Hashable, Codable {
         }
     }
 
-    public struct CartLine: Sendable, Hashable, Codable {
+    public struct CartLine: Sendable, Hashable {
         public var itemID: ItemID
         public var quantity: Double
         public var price: Double?
@@ -55,7 +55,7 @@ public struct Profile: Sendable, Hashable, Codable {
     }
 
     /// The current visit: a run of events with gaps under 30 minutes.
-    public struct Session: Sendable, Hashable, Codable {
+    public struct Session: Sendable, Hashable {
         public var startedAt: Date
         public var lastActivityAt: Date
         public var views: Int = 0
@@ -63,11 +63,20 @@ public struct Profile: Sendable, Hashable, Codable {
         public var checkoutStarted = false
         public var ordered = false
 
+        public init(startedAt: Date, lastActivityAt: Date, views: Int = 0, adds: Int = 0, checkoutStarted: Bool = false, ordered: Bool = false) {
+            self.startedAt = startedAt
+            self.lastActivityAt = lastActivityAt
+            self.views = views
+            self.adds = adds
+            self.checkoutStarted = checkoutStarted
+            self.ordered = ordered
+        }
+
         /// A gap this long starts a new session.
         public static let timeout: TimeInterval = 30 * 60
     }
 
-    public struct EventSummary: Sendable, Hashable, Codable {
+    public struct EventSummary: Sendable, Hashable {
         public var type: String
         public var event: String?
         public var messageID: String

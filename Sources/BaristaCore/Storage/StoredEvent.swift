@@ -10,13 +10,17 @@ public struct StoredEvent: Sendable, Hashable {
     /// When accepting this event merged another profile into ``profileID``: that profile.
     public var mergedProfileID: ProfileID?
     public var event: Event
+    /// The event's stored text (`JSON.string(event.json)`), when the caller already made it:
+    /// encoding happens on the request's thread so the single committer does not do it.
+    public var body: String?
 
-    public init(seq: Int64? = nil, siteID: SiteID, profileID: ProfileID, mergedProfileID: ProfileID? = nil, event: Event) {
+    public init(seq: Int64? = nil, siteID: SiteID, profileID: ProfileID, mergedProfileID: ProfileID? = nil, event: Event, body: String? = nil) {
         self.seq = seq
         self.siteID = siteID
         self.profileID = profileID
         self.mergedProfileID = mergedProfileID
         self.event = event
+        self.body = body
     }
 }
 

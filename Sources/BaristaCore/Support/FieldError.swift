@@ -19,21 +19,23 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
 
     /// The pointer to member `key` of the value this pointer names.
     public func appending(_ key: String) -> JSONPointer {
-        let escaped = key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+        guard key.utf8.contains(where: { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }) else {
+            return JSONPointer(description + "/" + key)
+        }
+        var escaped = ""
+        for character in key {
+            switch character {
+            case "~": escaped += "~0"
+            case "/": escaped += "~1"
+            default: escaped.append(character)
+            }
+        }
         return JSONPointer(description + "/" + escaped)
     }
 
     /// The pointer to element `index` of the array this pointer names.
     public func appending(_ index: Int) -> JSONPointer {
         JSONPointer(description + "/" + String(index))
-    }
-}
-
-extension String {
-    // Foundation-free replace, to keep Core light.
-    func replacingOccurrences(of target: String, with replacement: String) -> String {
-        guard contains(target) else { return self }
-        return split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
     }
 }
 

@@ -72,16 +72,33 @@ public enum Timestamp {
         }
         let days = whole >= 0 ? whole / 86_400 : (whole - 86_399) / 86_400
         let secondsOfDay = whole - days * 86_400
-        let (y, m, d) = civilFromDays(days)
-        var text = pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2) + "T"
-        text += pad(secondsOfDay / 3600, 2) + ":" + pad(secondsOfDay / 60 % 60, 2) + ":" + pad(secondsOfDay % 60, 2)
-        if millis != 0 { text += "." + pad(millis, 3) }
-        return text + "Z"
-    }
-
-    private static func pad(_ value: Int, _ width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+        let (year, month, day) = civilFromDays(days)
+        guard (0...9999).contains(year) else { return String(year) + "-01-01T00:00:00Z" }
+        var bytes = [UInt8](repeating: 0, count: millis == 0 ? 20 : 24)
+        func put(_ value: Int, _ width: Int, at start: Int) {
+            var value = value
+            for index in stride(from: start + width - 1, through: start, by: -1) {
+                bytes[index] = UInt8(48 + value % 10)
+                value /= 10
+            }
+        }
+        put(year, 4, at: 0)
+        bytes[4] = UInt8(ascii: "-")
+        put(month, 2, at: 5)
+        bytes[7] = UInt8(ascii: "-")
+        put(day, 2, at: 8)
+        bytes[10] = UInt8(ascii: "T")
+        put(secondsOfDay / 3600, 2, at: 11)
+        bytes[13] = UInt8(ascii: ":")
+        put(secondsOfDay / 60 % 60, 2, at: 14)
+        bytes[16] = UInt8(ascii: ":")
+        put(secondsOfDay % 60, 2, at: 17)
+        if millis != 0 {
+            bytes[19] = UInt8(ascii: ".")
+            put(millis, 3, at: 20)
+        }
+        bytes[bytes.count - 1] = UInt8(ascii: "Z")
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func daysIn(month: Int, year: Int) -> Int {

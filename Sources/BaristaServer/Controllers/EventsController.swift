@@ -28,8 +28,7 @@ struct EventsController {
             switch validator.validate(element, at: base(index), now: now) {
             case .success(let event): valid.append(event)
             case .failure(let failure):
-                rejected.append(["index": .number(Double(index)),
-                    "errors": .array(failure.errors.map { ["field": .string($0.field), "message": .string($0.message)] })])
+                rejected.append(failure.rejectedEntry(index: index))
             }
         }
         let results = try await engine.ingest(valid, site: caller.site)

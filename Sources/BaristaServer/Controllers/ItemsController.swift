@@ -32,8 +32,7 @@ struct ItemsController {
                 switch validator.validate(element, id: nil, at: JSONPointer("/items").appending(index), now: now) {
                 case .success(let item): items.append(item)
                 case .failure(let failure):
-                    rejected.append(["index": .number(Double(index)),
-                        "errors": .array(failure.errors.map { ["field": .string($0.field), "message": .string($0.message)] })])
+                    rejected.append(failure.rejectedEntry(index: index))
                 }
             }
             _ = try await engine.upsertItems(items, site: site)

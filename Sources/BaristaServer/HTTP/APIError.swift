@@ -88,3 +88,10 @@ struct ProblemMiddleware: RouterMiddleware {
         return Response(status: error.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: JSON.serialize(error.json))))
     }
 }
+
+extension ValidationErrors {
+    /// One entry of a batch answer's `rejected` list: `{"index","errors":[{"field","message"}]}`.
+    func rejectedEntry(index: Int) -> JSONValue {
+        ["index": .number(Double(index)), "errors": .array(errors.map { ["field": .string($0.field), "message": .string($0.message)] })]
+    }
+}

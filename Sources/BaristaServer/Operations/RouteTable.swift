@@ -1,4 +1,5 @@
 import BaristaCore
+import Foundation
 import Hummingbird
 
 /// Who may call a route.

@@ -1,3 +1,4 @@
+import BaristaCore
 import Foundation
 import Logging
 
@@ -30,7 +31,7 @@ struct JSONLogHandler: LogHandler {
     func log(event: LogEvent) {
         var fields: [String: String] = [:]
         for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) { fields[key] = "\(value)" }
-        var line = "{\"time\":\"\(ISO8601DateFormatter().string(from: Date()))\",\"level\":\"\(event.level)\",\"label\":\(Self.quote(label)),\"message\":\(Self.quote("\(event.message)"))"
+        var line = "{\"time\":\"\(Timestamp.format(Date()))\",\"level\":\"\(event.level)\",\"label\":\(Self.quote(label)),\"message\":\(Self.quote("\(event.message)"))"
         for (key, value) in fields.sorted(by: { $0.key < $1.key }) { line += ",\(Self.quote(key)):\(Self.quote(value))" }
         line += "}\n"
         FileHandle.standardError.write(Data(line.utf8))

@@ -35,45 +35,43 @@ struct ImportCommand: AsyncParsableCommand {
         }
     }
 
-    struct Items: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Import items (CSV with a header row, or JSONL).")
-        @Argument(help: "The file to read.") var file: String
+    /// What `import items` and `import events` share: the file, its format, the store and the site.
+    struct FileOptions: ParsableArguments {
+        @Argument(help: "The file to read (.csv, .jsonl; gzip is detected).") var file: String
         @Option(help: "csv or jsonl (default: from the file name).") var format: Format?
         @OptionGroup var store: StoreOptions
         @OptionGroup var site: SiteOption
         @Flag(help: "Print one line of JSON.") var json = false
 
-        func run() async throws {
+        /// Reads the file and loads its records into the site, with a progress bar and a summary.
+        func load(_ kind: RecordKind) async throws {
             let engine = try store.openEngine()
             let site = try await site.resolve(in: engine)
-            let records = try ImportCommand.records(path: file, format: format, kind: .items)
-            var bar = ProgressBar(label: "items", total: records.count)
+            let records = try ImportCommand.records(path: file, format: format, kind: kind)
+            var bar = ProgressBar(label: kind.rawValue, total: records.count)
             var summary = LoadSummary()
-            try await BulkLoader(engine: engine, site: site.id).loadItems(records, summary: &summary) { bar.advance(by: $0) }
+            let loader = BulkLoader(engine: engine, site: site.id)
+            switch kind {
+            case .items: try await loader.loadItems(records, summary: &summary) { bar.advance(by: $0) }
+            case .events:
+                try await loader.loadEvents(records, summary: &summary) { bar.advance(by: $0) }
+                try await engine.checkpoint()
+            }
             bar.finish()
-            ImportCommand.finish(summary, label: "items", json: json)
+            ImportCommand.finish(summary, label: kind.rawValue, json: json)
         }
+    }
+
+    struct Items: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Import items (CSV with a header row, or JSONL).")
+        @OptionGroup var options: FileOptions
+        func run() async throws { try await options.load(.items) }
     }
 
     struct Events: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Import events (CSV with a header row, or JSONL).")
-        @Argument(help: "The file to read.") var file: String
-        @Option(help: "csv or jsonl (default: from the file name).") var format: Format?
-        @OptionGroup var store: StoreOptions
-        @OptionGroup var site: SiteOption
-        @Flag(help: "Print one line of JSON.") var json = false
-
-        func run() async throws {
-            let engine = try store.openEngine()
-            let site = try await site.resolve(in: engine)
-            let records = try ImportCommand.records(path: file, format: format, kind: .events)
-            var bar = ProgressBar(label: "events", total: records.count)
-            var summary = LoadSummary()
-            try await BulkLoader(engine: engine, site: site.id).loadEvents(records, summary: &summary) { bar.advance(by: $0) }
-            try await engine.checkpoint()
-            bar.finish()
-            ImportCommand.finish(summary, label: "events", json: json)
-        }
+        @OptionGroup var options: FileOptions
+        func run() async throws { try await options.load(.events) }
     }
 
     struct OnlineRetail: AsyncParsableCommand {

@@ -47,54 +47,47 @@ struct BulkLoader {
     /// Validates and upserts items.
     func loadItems(_ records: [Record], summary: inout LoadSummary, progress: (Int) -> Void = { _ in }) async throws {
         let validator = ItemValidator()
-        var batch: [Item] = []
-        func flush(_ summary: inout LoadSummary) async throws {
-            guard !batch.isEmpty else { return }
-            _ = try await engine.upsertItems(batch, site: site)
-            summary.imported += batch.count
-            progress(batch.count)
-            batch.removeAll(keepingCapacity: true)
+        let now = engine.currentTime
+        try await load(records, summary: &summary, progress: progress) { value, _ in
+            validator.validate(value, id: nil, at: JSONPointer(), now: now)
+        } commit: { items in
+            (try await engine.upsertItems(items, site: site).count, 0)
         }
-        for record in records {
-            summary.read += 1
-            switch record.result {
-            case .failure(let error): summary.reject(line: record.line, error.message)
-            case .success(let value):
-                switch validator.validate(value, id: nil, at: JSONPointer(), now: engine.currentTime) {
-                case .success(let item): batch.append(item)
-                case .failure(let failure): summary.reject(line: record.line, Self.describe(failure))
-                }
-            }
-            if batch.count >= batchSize { try await flush(&summary) }
-        }
-        try await flush(&summary)
     }
 
     /// Validates and ingests events, in order.
     func loadEvents(_ records: [Record], summary: inout LoadSummary, progress: (Int) -> Void = { _ in }) async throws {
         let validator = EventValidator()
-        var batch: [Event] = []
-        var counter = 0
+        let now = engine.currentTime
+        try await load(records, summary: &summary, progress: progress) { value, line in
+            validator.validate(value, at: JSONPointer(), now: now, makeMessageID: { "import-\(line)-" + RandomID.string(length: 12) })
+        } commit: { events in
+            let results = try await engine.ingest(events, site: site)
+            let stored = results.count { $0.stored }
+            return (stored, results.count - stored)
+        }
+    }
+
+    /// The loop both share: validate each record, commit full batches, count everything.
+    private func load<Value>(
+        _ records: [Record], summary: inout LoadSummary, progress: (Int) -> Void,
+        validate: (JSONValue, Int) -> Result<Value, ValidationErrors>,
+        commit: ([Value]) async throws -> (stored: Int, duplicates: Int)
+    ) async throws {
+        var batch: [Value] = []
         func flush(_ summary: inout LoadSummary) async throws {
             guard !batch.isEmpty else { return }
-            let results = try await engine.ingest(batch, site: site)
-            let stored = results.count { $0.stored }
+            let (stored, duplicates) = try await commit(batch)
             summary.imported += stored
-            summary.duplicates += results.count - stored
+            summary.duplicates += duplicates
             progress(batch.count)
             batch.removeAll(keepingCapacity: true)
         }
         for record in records {
             summary.read += 1
-            switch record.result {
+            switch record.result.flatMap({ value in validate(value, record.line).mapError { RecordError(Self.describe($0)) } }) {
+            case .success(let value): batch.append(value)
             case .failure(let error): summary.reject(line: record.line, error.message)
-            case .success(let value):
-                counter += 1
-                let line = record.line
-                switch validator.validate(value, at: JSONPointer(), now: engine.currentTime, makeMessageID: { "import-\(line)-" + RandomID.string(length: 12) }) {
-                case .success(let event): batch.append(event)
-                case .failure(let failure): summary.reject(line: record.line, Self.describe(failure))
-                }
             }
             if batch.count >= batchSize { try await flush(&summary) }
         }
