@@ -30,7 +30,16 @@ extension Engine {
     }
 }
 
-/// Checkpoints profiles on a timer, and once more at graceful shutdown.
+extension Engine {
+    /// Checkpoints profiles and runs store maintenance until none is left: for the end of a bulk load.
+    public func settle() async throws {
+        try await checkpoint()
+        while try await store.performMaintenance() {}
+    }
+}
+
+/// The engine's background upkeep: store maintenance every few seconds, a profile checkpoint
+/// every `checkpointInterval`, and a last checkpoint at graceful shutdown.
 public struct CheckpointService: Service {
     let engine: Engine
     let interval: Swift.Duration
@@ -41,18 +50,27 @@ public struct CheckpointService: Service {
     }
 
     public func run() async throws {
+        let tick = Swift.Duration.seconds(5)
         let ticks = AsyncStream<Void> { continuation in
             let task = Task {
                 while !Task.isCancelled {
-                    try? await Task.sleep(for: interval)
+                    try? await Task.sleep(for: tick)
                     continuation.yield()
                 }
             }
             continuation.onTermination = { _ in task.cancel() }
         }
+        var sinceCheckpoint = Swift.Duration.zero
         for await _ in ticks.cancelOnGracefulShutdown() {
-            do { try await engine.checkpoint() } catch {
-                engine.logger.error("checkpoint failed", metadata: ["error": "\(error)"])
+            do {
+                _ = try await engine.store.performMaintenance()
+                sinceCheckpoint += tick
+                if sinceCheckpoint >= interval {
+                    sinceCheckpoint = .zero
+                    try await engine.checkpoint()
+                }
+            } catch {
+                engine.logger.error("background upkeep failed", metadata: ["error": "\(error)"])
             }
         }
         try await engine.checkpoint()

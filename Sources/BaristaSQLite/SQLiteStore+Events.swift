@@ -48,19 +48,53 @@ extension SQLiteStore {
             let ids = profiles.map(\.rawValue)
             return try Row.fetchAll(
                 db, sql: """
-                    SELECT e.* FROM event_index i JOIN events e ON e.seq = i.seq
-                    WHERE i.site_id = ? AND i.profile_id IN (\(marks))
+                    \(Self.bucketsCTE)
+                    SELECT e.* FROM buckets b
+                    JOIN event_index i ON i.site_id = ? AND i.bucket = b.n AND i.profile_id IN (\(marks))
+                    JOIN events e ON e.seq = i.seq
                     UNION ALL
-                    SELECT * FROM events WHERE seq > \(Self.checkpointSQL) AND site_id = ? AND profile_id IN (\(marks))
+                    SELECT * FROM events WHERE seq > \(Self.indexedSQL) AND +site_id = ? AND profile_id IN (\(marks))
                     ORDER BY seq
                     """,
-                arguments: StatementArguments([site.rawValue] + ids + [site.rawValue, site.rawValue] + ids)
+                arguments: StatementArguments([site.rawValue] + ids + [site.rawValue] + ids)
             ).map { try Self.storedEvent($0) }
         }
     }
 
-    /// The site's checkpoint as a subquery: `event_index` covers the events up to it.
-    static let checkpointSQL = "(SELECT coalesce(max(seq), 0) FROM checkpoints WHERE site_id = ?)"
+    /// Log positions per index bucket (2^17).
+    static let bucketShift = 17
+
+    /// `buckets(n)`: every bucket number the index may hold.
+    static let bucketsCTE = """
+        WITH RECURSIVE buckets(n) AS (
+            SELECT 0 UNION ALL SELECT n + 1 FROM buckets WHERE n < (SELECT seq FROM event_index_state WHERE id = 1) >> \(bucketShift))
+        """
+
+    /// How far `event_index` reaches, as a subquery: events after it are found by scanning the log tail.
+    static let indexedSQL = "(SELECT seq FROM event_index_state WHERE id = 1)"
+
+    /// Events indexed per maintenance step: small enough to keep each write short.
+    static let indexStep = 250_000
+
+    public func performMaintenance() async throws -> Bool {
+        try await writer.write { db in
+            let from = try Int64.fetchOne(db, sql: "SELECT seq FROM event_index_state WHERE id = 1") ?? 0
+            guard let to = try Int64.fetchOne(
+                db, sql: "SELECT max(seq) FROM (SELECT seq FROM events WHERE seq > ? ORDER BY seq LIMIT ?)",
+                arguments: [from, Self.indexStep])
+            else { return false }
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO event_index (site_id, bucket, profile_id, seq)
+                    SELECT site_id, seq >> \(Self.bucketShift), profile_id, seq FROM events WHERE seq > ? AND seq <= ?
+                    ORDER BY site_id, seq >> \(Self.bucketShift), profile_id, seq
+                    """,
+                arguments: [from, to])
+            try db.execute(sql: "UPDATE event_index_state SET seq = ? WHERE id = 1", arguments: [to])
+            let left = try Bool.fetchOne(db, sql: "SELECT 1 FROM events WHERE seq > ? LIMIT 1", arguments: [to]) ?? false
+            return left
+        }
+    }
 
     public func identityLinks(site: SiteID) async throws -> [IdentityLink] {
         try await writer.read { db in
@@ -80,14 +114,20 @@ extension SQLiteStore {
             let arguments = StatementArguments([site.rawValue] + ids)
             try db.execute(
                 sql: """
-                    DELETE FROM events WHERE seq IN (SELECT seq FROM event_index WHERE site_id = ? AND profile_id IN (\(marks)))
+                    \(Self.bucketsCTE)
+                    DELETE FROM events WHERE seq IN (
+                        SELECT i.seq FROM buckets b JOIN event_index i ON i.site_id = ? AND i.bucket = b.n AND i.profile_id IN (\(marks)))
                     """, arguments: arguments)
             var events = db.changesCount
             try db.execute(
-                sql: "DELETE FROM events WHERE seq > \(Self.checkpointSQL) AND site_id = ? AND profile_id IN (\(marks))",
-                arguments: StatementArguments([site.rawValue, site.rawValue] + ids))
+                sql: "DELETE FROM events WHERE seq > \(Self.indexedSQL) AND +site_id = ? AND profile_id IN (\(marks))",
+                arguments: arguments)
             events += db.changesCount
-            try db.execute(sql: "DELETE FROM event_index WHERE site_id = ? AND profile_id IN (\(marks))", arguments: arguments)
+            try db.execute(
+                sql: """
+                    \(Self.bucketsCTE)
+                    DELETE FROM event_index WHERE site_id = ? AND bucket IN (SELECT n FROM buckets) AND profile_id IN (\(marks))
+                    """, arguments: arguments)
             try db.execute(sql: "DELETE FROM identities WHERE site_id = ? AND profile_id IN (\(marks))", arguments: arguments)
             let identities = db.changesCount
             try db.execute(sql: "DELETE FROM profiles WHERE site_id = ? AND profile_id IN (\(marks))", arguments: arguments)
@@ -129,15 +169,6 @@ extension SQLiteStore {
             for (id, blob) in blobs { try upsert.execute(arguments: [site.rawValue, id, blob]) }
             let delete = try db.cachedStatement(sql: "DELETE FROM profiles WHERE site_id = ? AND profile_id = ?")
             for id in removed { try delete.execute(arguments: [site.rawValue, id.rawValue]) }
-            // Index the events the checkpoint now covers, sorted, in one statement.
-            try db.execute(
-                sql: """
-                    INSERT OR IGNORE INTO event_index (site_id, profile_id, seq)
-                    SELECT site_id, profile_id, seq FROM events
-                    WHERE seq > \(Self.checkpointSQL) AND seq <= ? AND site_id = ?
-                    ORDER BY profile_id, seq
-                    """,
-                arguments: [site.rawValue, checkpoint, site.rawValue])
             try db.execute(
                 sql: """
                     INSERT INTO checkpoints (site_id, seq) VALUES (?, ?)

@@ -49,4 +49,8 @@ public protocol CatalogStore: Sendable {
 public protocol BaristaStore: SiteStore, EventStore, ProfileStore, CatalogStore {
     /// Whether the store is open and answering.
     func isReady() async -> Bool
+
+    /// A short step of background upkeep (building indexes off the write path, …), called about
+    /// every few seconds by the engine. Returns whether work is left, so a caller may call again soon.
+    func performMaintenance() async throws -> Bool
 }

@@ -33,7 +33,7 @@ struct DemoCommand: AsyncParsableCommand {
         var bar = ProgressBar(label: "demo events", total: shop.events.count)
         try await loader.loadEvents(shop.events.enumerated().map { Record(line: $0.offset + 1, result: .success($0.element)) },
             summary: &events) { bar.advance(by: $0) }
-        try await engine.checkpoint()
+        try await engine.settle()
         bar.finish()
         let profiles = try await engine.profileCount(site: created.site.id)
         Output.error("demo shop ready in \(ContinuousClock.now - started): \(items.imported) products, \(profiles) profiles, \(events.imported) events (\(events.rejected) rejected)")

@@ -55,7 +55,7 @@ struct ImportCommand: AsyncParsableCommand {
             case .items: try await loader.loadItems(records, summary: &summary) { bar.advance(by: $0) }
             case .events:
                 try await loader.loadEvents(records, summary: &summary) { bar.advance(by: $0) }
-                try await engine.checkpoint()
+                try await engine.settle()
             }
             bar.finish()
             ImportCommand.finish(summary, label: kind.rawValue, json: json)
@@ -100,7 +100,7 @@ struct ImportCommand: AsyncParsableCommand {
             var eventBar = ProgressBar(label: "events", total: converted.events.count)
             try await loader.loadEvents(converted.events.enumerated().map { Record(line: $0.offset + 1, result: .success($0.element)) },
                 summary: &eventSummary) { eventBar.advance(by: $0) }
-            try await engine.checkpoint()
+            try await engine.settle()
             eventBar.finish()
             let source = converted.summary
             var reasons: [String: JSONValue] = [:]
