@@ -44,11 +44,13 @@ public struct CheckpointService: Service {
     let engine: Engine
     let interval: Swift.Duration
 
+    /// Upkeep for `engine`, checkpointing its profiles every `interval` (30 s by default).
     public init(engine: Engine, interval: Swift.Duration = .seconds(30)) {
         self.engine = engine
         self.interval = interval
     }
 
+    /// Runs store maintenance every 5 s and a checkpoint every `interval` until graceful shutdown, then checkpoints once more.
     public func run() async throws {
         let tick = Swift.Duration.seconds(5)
         let ticks = AsyncStream<Void> { continuation in

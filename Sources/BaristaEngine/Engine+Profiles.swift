@@ -3,9 +3,13 @@ import Foundation
 
 /// A profile as read at one moment, with the identities and settings needed to show it.
 public struct ProfileSnapshot: Sendable {
+    /// The profile's state at the moment it was read.
     public var profile: Profile
+    /// `user_ids` leading to the profile, in the order they were linked.
     public var userIDs: [String]
+    /// `anonymous_ids` leading to the profile, in the order they were linked.
     public var anonymousIDs: [String]
+    /// The site's settings at that moment, for the consent defaults and the affinity half-life.
     public var settings: SiteSettings
 
     /// The 360° view of API.md, as of `now`.
@@ -67,8 +71,11 @@ public struct ProfileSnapshot: Sendable {
 
 /// What an erasure leaves behind: proof it happened.
 public struct ErasureReceipt: Sendable {
+    /// `profile_id` of the erased profile.
     public var profileID: ProfileID
+    /// `events_deleted`: how many events were removed, those of profiles merged into it included.
     public var eventsDeleted: Int
+    /// `at`: when the erasure was committed.
     public var at: Date
 }
 

@@ -10,7 +10,9 @@ import Synchronization
 /// it returns, so the very next read sees them. Profiles are checkpointed to the store in the
 /// background (``checkpoint()``) and rebuilt at start from the last checkpoint plus the log after it.
 public final class Engine: Sendable {
+    /// Where sites, keys, the event log, profile checkpoints and catalogs are kept.
     public let store: any BaristaStore
+    /// The logger of the engine's own messages (erasures, background upkeep, …).
     public let logger: Logger
     let now: @Sendable () -> Date
     let directory: SiteDirectory

@@ -13,6 +13,7 @@ public struct IdentityIndex: Sendable {
     private(set) var forward: [Key: ProfileID] = [:]
     private(set) var byProfile: [ProfileID: [Key]] = [:]
 
+    /// An index holding `links`, as the store returns them; empty by default.
     public init(links: [IdentityLink] = []) {
         for link in links { set(Key(kind: link.kind, value: link.value), link.profileID) }
     }
@@ -56,8 +57,11 @@ public struct IdentityIndex: Sendable {
 
     /// The outcome of resolving one event.
     public struct Resolution: Sendable {
+        /// The profile the event applies to.
         public var profileID: ProfileID
+        /// The profile this event merged into ``profileID``; nil when it merged none.
         public var mergedProfileID: ProfileID?
+        /// The identity links the event created or re-pointed, to be stored with it.
         public var links: [IdentityLink]
     }
 

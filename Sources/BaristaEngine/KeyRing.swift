@@ -3,8 +3,9 @@ import Crypto
 import Foundation
 import Synchronization
 
-/// The active API keys by hash, refreshed from the store when an unknown key shows up
-/// (at most once a second), so keys created by another process work without a restart.
+/// The API keys by hash, refreshed from the store when an unknown key shows up (at most once a
+/// second) and every five seconds, so keys created or revoked by another process (`barista keys`)
+/// take effect on a running server without a restart.
 final class KeyRing: Sendable {
     let store: any BaristaStore
     let clock: @Sendable () -> Date
@@ -23,11 +24,12 @@ final class KeyRing: Sendable {
     func authenticate(_ key: String) async -> (site: SiteID, scope: KeyScope)? {
         guard key.hasPrefix("sk_") || key.hasPrefix("pk_"), key.count < 200 else { return nil }
         let hash = Self.hash(key)
-        let (found, stale) = state.withLock { state -> (APIKeyRecord?, Bool) in
-            (state.byHash[hash], state.loadedAt.map { clock().timeIntervalSince($0) > 1 } ?? true)
-        }
+        let age = state.withLock { state in state.loadedAt.map { clock().timeIntervalSince($0) } ?? .infinity }
+        let refreshed = age > 5
+        if refreshed { await reload() }
+        let found = state.withLock { $0.byHash[hash] }
         if let found { return found.revokedAt == nil ? (found.siteID, found.scope) : nil }
-        guard stale else { return nil }
+        guard !refreshed, age > 1 else { return nil }
         await reload()
         guard let record = state.withLock({ $0.byHash[hash] }), record.revokedAt == nil else { return nil }
         return (record.siteID, record.scope)

@@ -3,6 +3,8 @@ import Foundation
 import GRDB
 
 extension SQLiteStore {
+    /// Stores new events and identity links in one durable transaction.
+    /// - Returns: for each event, its `seq`, or nil when its `message_id` was already stored (a duplicate).
     public func append(_ batch: EventAppend) async throws -> [Int64?] {
         // Encode outside the writer: the single write connection is the bottleneck.
         let bodies = batch.events.map { $0.body ?? JSON.string($0.event.json) }
@@ -32,6 +34,7 @@ extension SQLiteStore {
         }
     }
 
+    /// A site's events with `seq > after`, oldest first, at most `limit`.
     public func events(site: SiteID, after: Int64, limit: Int) async throws -> [StoredEvent] {
         try await writer.read { db in
             try Row.fetchAll(
@@ -41,6 +44,7 @@ extension SQLiteStore {
         }
     }
 
+    /// Every stored event of `profiles`, oldest first: the by-profile index, plus a scan of the log after it.
     public func events(site: SiteID, profiles: [ProfileID]) async throws -> [StoredEvent] {
         guard !profiles.isEmpty else { return [] }
         return try await writer.read { db in
@@ -76,6 +80,7 @@ extension SQLiteStore {
     /// Events indexed per maintenance step: small enough to keep each write short.
     static let indexStep = 250_000
 
+    /// Indexes up to 250,000 more events by profile in one short write; returns whether unindexed events are left.
     public func performMaintenance() async throws -> Bool {
         try await writer.write { db in
             let from = try Int64.fetchOne(db, sql: "SELECT seq FROM event_index_state WHERE id = 1") ?? 0
@@ -96,6 +101,7 @@ extension SQLiteStore {
         }
     }
 
+    /// Every identity link of `site`.
     public func identityLinks(site: SiteID) async throws -> [IdentityLink] {
         try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT kind, value, profile_id FROM identities WHERE site_id = ?", arguments: [site.rawValue])
@@ -106,6 +112,7 @@ extension SQLiteStore {
         }
     }
 
+    /// Deletes the events, index entries, identity links and checkpointed state of `profiles` in one transaction.
     public func erase(site: SiteID, profiles: [ProfileID]) async throws -> ErasureCounts {
         guard !profiles.isEmpty else { return ErasureCounts(events: 0, identities: 0) }
         return try await writer.write { db in
@@ -147,6 +154,7 @@ extension SQLiteStore {
 }
 
 extension SQLiteStore {
+    /// The checkpointed profiles of `site` and the log position they include (0 before the first checkpoint).
     public func loadProfiles(site: SiteID) async throws -> (checkpoint: Int64, profiles: [Profile]) {
         let (checkpoint, blobs) = try await writer.read { db in
             let seq = try Int64.fetchOne(db, sql: "SELECT seq FROM checkpoints WHERE site_id = ?", arguments: [site.rawValue]) ?? 0
@@ -159,6 +167,7 @@ extension SQLiteStore {
         })
     }
 
+    /// Upserts `changed`, deletes `removed` and raises the checkpoint to `checkpoint` (never lowers it), in one transaction.
     public func saveProfiles(site: SiteID, changed: [Profile], removed: [ProfileID], checkpoint: Int64) async throws {
         let blobs = changed.map { ($0.id.rawValue, Data(JSON.serialize($0.storageJSON))) }
         try await writer.write { db in
@@ -180,6 +189,7 @@ extension SQLiteStore {
 }
 
 extension SQLiteStore {
+    /// Inserts or replaces `items`; returns for each whether it was new.
     public func upsertItems(_ items: [Item], site: SiteID) async throws -> [Bool] {
         let blobs = items.map { ($0.id.rawValue, Data(JSON.serialize($0.json))) }
         return try await writer.write { db in
@@ -196,6 +206,7 @@ extension SQLiteStore {
         }
     }
 
+    /// Deletes an item; returns whether it existed.
     public func deleteItem(_ id: ItemID, site: SiteID) async throws -> Bool {
         try await writer.write { db in
             try db.execute(sql: "DELETE FROM items WHERE site_id = ? AND item_id = ?", arguments: [site.rawValue, id.rawValue])
@@ -203,6 +214,7 @@ extension SQLiteStore {
         }
     }
 
+    /// Every item of `site`, in `item_id` order.
     public func items(site: SiteID) async throws -> [Item] {
         let blobs = try await writer.read { db in
             try Data.fetchAll(db, sql: "SELECT body FROM items WHERE site_id = ? ORDER BY item_id", arguments: [site.rawValue])

@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 
 extension SQLiteStore {
+    /// Creates a site; throws ``BaristaError/conflict(_:)`` when its name is taken.
     public func createSite(_ site: Site) async throws {
         let settings = try StoredJSON.encode(site.settings)
         try await writer.write { db in
@@ -15,6 +16,7 @@ extension SQLiteStore {
         }
     }
 
+    /// Every site, in name order.
     public func sites() async throws -> [Site] {
         try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM sites ORDER BY name").map { row in
@@ -24,6 +26,7 @@ extension SQLiteStore {
         }
     }
 
+    /// Replaces the stored settings of `site`; an unknown site is left as it is.
     public func updateSettings(_ settings: SiteSettings, site: SiteID) async throws {
         let text = try StoredJSON.encode(settings)
         try await writer.write { db in
@@ -31,6 +34,7 @@ extension SQLiteStore {
         }
     }
 
+    /// Stores a key record (the key's hash, never the key).
     public func insertKey(_ key: APIKeyRecord) async throws {
         try await writer.write { db in
             try db.execute(
@@ -40,6 +44,7 @@ extension SQLiteStore {
         }
     }
 
+    /// Every key, revoked ones included, oldest first.
     public func keys() async throws -> [APIKeyRecord] {
         try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM api_keys ORDER BY created_at").map { row in
@@ -52,6 +57,7 @@ extension SQLiteStore {
         }
     }
 
+    /// Revokes, as of `at`, the unrevoked keys whose prefix starts with `prefix`; returns how many.
     public func revokeKeys(prefix: String, at: Date) async throws -> Int {
         try await writer.write { db in
             try db.execute(

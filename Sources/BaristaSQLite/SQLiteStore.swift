@@ -34,6 +34,7 @@ public final class SQLiteStore: BaristaStore, SiteStore, EventStore, ProfileStor
         try Self.migrator.migrate(writer)
     }
 
+    /// Whether the database answers a trivial query.
     public func isReady() async -> Bool {
         (try? await writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
     }

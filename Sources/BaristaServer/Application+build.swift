@@ -15,6 +15,7 @@ public struct ServerConfiguration: Sendable {
     /// How often changed profiles are checkpointed.
     public var checkpointInterval: Swift.Duration
 
+    /// A configuration; by default 127.0.0.1:8080, API.md's limits and a checkpoint every 30 s.
     public init(host: String = "127.0.0.1", port: Int = 8080, limits: Limits = Limits(), checkpointInterval: Swift.Duration = .seconds(30)) {
         self.host = host
         self.port = port

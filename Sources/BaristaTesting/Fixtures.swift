@@ -48,6 +48,7 @@ public enum Fixtures {
 public final class TestClock: Sendable {
     private let current: Mutex<Date>
 
+    /// A clock that reads `start` (``Fixtures/now`` by default) until advanced.
     public init(_ start: Date = Fixtures.now) { current = Mutex(start) }
 
     /// The current time.

@@ -7,10 +7,12 @@ import Testing
 ///
 /// A bug found in one backend becomes a case here, so every backend is held to it.
 public struct StoreCompatTests: Sendable {
+    /// Makes a fresh, empty store for one check.
     public typealias MakeStore = @Sendable () async throws -> any BaristaStore
 
     /// One named check.
     public struct Case: Sendable, CustomStringConvertible {
+        /// What the check expects, as a sentence; the test's name in reports.
         public let description: String
         let body: @Sendable (any BaristaStore) async throws -> Void
 

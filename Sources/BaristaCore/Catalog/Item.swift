@@ -2,24 +2,38 @@ import Foundation
 
 /// A product or piece of content in a site's catalog.
 public struct Item: Sendable, Hashable {
+    /// `item_id`: the shop's own id of the item, unique within its site.
     public var id: ItemID
+    /// `title`, as shown to people; nil when not given.
     public var title: String?
+    /// `category`; also an affinity dimension and a recommendation filter. Nil when not given.
     public var category: String?
+    /// `brand`; also an affinity dimension. Nil when not given.
     public var brand: String?
+    /// `color`; also an affinity dimension. Nil when not given.
     public var color: String?
+    /// `style`; also an affinity dimension. Nil when not given.
     public var style: String?
+    /// `price` in the item's ``currency``, never negative; nil when unknown.
     public var price: Double?
+    /// `currency` of ``price``, as the shop writes it (e.g. `EUR`); nil when unknown.
     public var currency: String?
+    /// `tags`: free-form labels (at most 100), each one an affinity value; empty when none.
     public var tags: [String]
     /// Out-of-stock items are never recommended.
     public var inStock: Bool
+    /// `url` of the item's page in the shop; nil when not given.
     public var url: String?
+    /// `image_url` of the item's picture; nil when not given.
     public var imageURL: String?
     /// Any further attributes, as the shop sends them.
     public var attributes: [String: JSONValue]
+    /// `published_at`: when the item was released; nil when not given.
     public var publishedAt: Date?
+    /// `updated_at`: when this version of the item was received.
     public var updatedAt: Date
 
+    /// An item with the given catalog fields; only `id` and `updatedAt` are required.
     public init(
         id: ItemID, title: String? = nil, category: String? = nil, brand: String? = nil, color: String? = nil,
         style: String? = nil, price: Double? = nil, currency: String? = nil, tags: [String] = [], inStock: Bool = true,
@@ -75,7 +89,9 @@ public struct Item: Sendable, Hashable {
 
 /// Validates item bodies (`PUT /v1/items/{id}`, `POST /v1/items:batch`, imports).
 public struct ItemValidator: Sendable {
+    /// The limits enforced: the longest `item_id` and the most `attributes` members.
     public var limits: Limits
+    /// A validator enforcing `limits` (API.md's defaults unless given).
     public init(limits: Limits = Limits()) { self.limits = limits }
 
     static let knownFields: Set<String> = [

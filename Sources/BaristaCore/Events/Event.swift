@@ -8,6 +8,7 @@ import Foundation
 public struct Event: Sendable, Hashable {
     /// The Segment call type, plus Barista's internal profile changes.
     public enum Kind: String, Sendable, Hashable, CaseIterable {
+        /// The Segment spec's calls, as sent in `type`.
         case track, identify, alias, page, screen
         /// A consent change recorded by `PUT /v1/profiles/{id}/consent`.
         case consent
@@ -15,10 +16,13 @@ public struct Event: Sendable, Hashable {
         case preferences
     }
 
+    /// The call type (`type` in JSON); a body without `type` but with an `event` is a `track`.
     public var kind: Kind
     /// The event name of a `track` (`Product Viewed`), or the page/screen name.
     public var name: String?
+    /// `user_id`: the shop's own id of the person; nil for an anonymous visitor.
     public var userID: String?
+    /// `anonymous_id`: the browser or device id of a visitor, known or not; nil when not sent.
     public var anonymousID: String?
     /// `alias` only: the id being merged into `userID`.
     public var previousID: String?
@@ -28,10 +32,14 @@ public struct Event: Sendable, Hashable {
     public var timestamp: Date
     /// When Barista received it.
     public var receivedAt: Date
+    /// `properties`: the event's data (`product_id`, `price`, `products`, …); empty when none was sent.
     public var properties: [String: JSONValue]
+    /// `traits` to merge into the profile (from `identify`, or a `track` that carries some); empty when none.
     public var traits: [String: JSONValue]
+    /// `context`: where the event came from (`channel`, `ip`, `locale`, `timezone`, …); empty when none.
     public var context: [String: JSONValue]
 
+    /// An event whose fields are already normalised; ``EventValidator`` builds these from JSON.
     public init(
         kind: Kind, name: String? = nil, userID: String? = nil, anonymousID: String? = nil, previousID: String? = nil,
         messageID: String, timestamp: Date, receivedAt: Date, properties: [String: JSONValue] = [:],
@@ -85,20 +93,35 @@ public struct Event: Sendable, Hashable {
 
 /// The event names of the Segment e-commerce and email specs that Barista understands.
 public enum EventName {
+    /// `Product Viewed`: one item was seen; feeds recently viewed, the visit and affinities (default weight 1).
     public static let productViewed = "Product Viewed"
+    /// `Product Clicked`: the person clicked one item; feeds affinities (default weight 1.5).
     public static let productClicked = "Product Clicked"
+    /// `Product Added`: one item (`quantity`, `price`) went into the cart; feeds affinities (default weight 3).
     public static let productAdded = "Product Added"
+    /// `Product Removed`: `quantity` of one item (all of it when absent) left the cart.
     public static let productRemoved = "Product Removed"
+    /// `Cart Viewed`: the person looked at their cart.
     public static let cartViewed = "Cart Viewed"
+    /// `Checkout Started`: the person began to check out; the visit's intent is `buying` until an order.
     public static let checkoutStarted = "Checkout Started"
+    /// `Order Completed`: an order of `products[]` with `revenue` or `total`; empties the cart (default affinity weight 5).
     public static let orderCompleted = "Order Completed"
+    /// `Products Searched`: a search for `properties.query`.
     public static let productsSearched = "Products Searched"
+    /// `Product List Viewed`: a category or list page was seen.
     public static let productListViewed = "Product List Viewed"
+    /// `Promotion Clicked`: the person clicked an internal promotion (a banner, an offer).
     public static let promotionClicked = "Promotion Clicked"
+    /// `Product Rated`: the person rated one item.
     public static let productRated = "Product Rated"
+    /// `Email Delivered`: an email reached the person's inbox.
     public static let emailDelivered = "Email Delivered"
+    /// `Email Opened`: the person opened an email.
     public static let emailOpened = "Email Opened"
+    /// `Email Link Clicked`: the person clicked a link in an email.
     public static let emailLinkClicked = "Email Link Clicked"
+    /// `Unsubscribed`: the person unsubscribed from email.
     public static let unsubscribed = "Unsubscribed"
 
     /// Events that name one item in `properties.product_id`, which must then be present.

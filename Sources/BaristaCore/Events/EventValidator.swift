@@ -5,10 +5,12 @@ import Foundation
 /// Accepts Segment's camelCase names (`userId`, `anonymousId`, `messageId`, `previousId`) as well
 /// as snake_case. Reports every problem with a JSON Pointer relative to `base` (e.g. `/batch/3`).
 public struct EventValidator: Sendable {
+    /// The limits enforced: id length, members per `properties`/`traits`/`context`, string size.
     public var limits: Limits
     /// How far in the future a timestamp may lie (24 h).
     public var maxFutureSkew: TimeInterval = 86_400
 
+    /// A validator enforcing `limits` (API.md's defaults unless given).
     public init(limits: Limits = Limits()) { self.limits = limits }
 
     /// Validates `value` received at `now`; `makeMessageID` names events that came without one.

@@ -6,6 +6,7 @@
 public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
+    /// Any JSON number, integers included.
     case number(Double)
     case string(String)
     case array([JSONValue])
@@ -71,13 +72,20 @@ extension JSONValue {
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
     ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral
 {
+    /// A JSON string from a string literal.
     public init(stringLiteral value: String) { self = .string(value) }
+    /// A JSON number from an integer literal.
     public init(integerLiteral value: Int) { self = .number(Double(value)) }
+    /// A JSON number from a floating-point literal.
     public init(floatLiteral value: Double) { self = .number(value) }
+    /// A JSON Boolean from `true` or `false`.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// A JSON array from an array literal.
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    /// A JSON object from a dictionary literal; of repeated keys, the last wins.
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
+    /// JSON `null` from `nil`.
     public init(nilLiteral: ()) { self = .null }
 }

@@ -2,6 +2,7 @@ import Foundation
 
 /// The item attributes Barista learns a taste for.
 public enum AffinityDimension: String, Sendable, Hashable, Codable, CaseIterable {
+    /// The item fields of the same names; for `tags`, every tag is a value of its own.
     case category, brand, color, style, tags
 }
 
@@ -12,8 +13,11 @@ public enum AffinityDimension: String, Sendable, Hashable, Codable, CaseIterable
 public struct Affinities: Sendable, Hashable {
     /// A weight as of `at`.
     public struct Weight: Sendable, Hashable {
+        /// The accumulated weight as of ``at``, before any later decay.
         public var weight: Double
+        /// The time ``weight`` is valid at; it decays from here.
         public var at: Date
+        /// A weight of `weight` as of `at`.
         public init(weight: Double, at: Date) {
             self.weight = weight
             self.at = at
@@ -23,8 +27,10 @@ public struct Affinities: Sendable, Hashable {
     /// At most this many values are kept per dimension; the weakest are forgotten first.
     public static let maxValuesPerDimension = 64
 
+    /// The weights per dimension and value (`brand` → `Nike`); at most ``maxValuesPerDimension`` values each.
     public var weights: [AffinityDimension: [String: Weight]] = [:]
 
+    /// No tastes yet.
     public init() {}
 
     /// Adds `amount` to `value` of `dimension` at time `at`, decaying with `halfLife` seconds.

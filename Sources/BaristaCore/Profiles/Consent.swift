@@ -7,6 +7,7 @@ public struct Consent: Sendable, Hashable, Codable {
     /// Behavioural analytics.
     public var analytics: Bool?
 
+    /// A consent with the given purposes; a nil purpose stays unset, so the site's default applies.
     public init(personalization: Bool? = nil, email: Bool? = nil, analytics: Bool? = nil) {
         self.personalization = personalization
         self.email = email
@@ -28,6 +29,7 @@ public struct Consent: Sendable, Hashable, Codable {
             analytics: other.analytics ?? analytics)
     }
 
+    /// The purposes that are set, as `{"personalization":true,…}`; unset ones are left out.
     public var json: JSONValue {
         var object: [String: JSONValue] = [:]
         if let personalization { object["personalization"] = .bool(personalization) }
@@ -64,12 +66,18 @@ public struct Consent: Sendable, Hashable, Codable {
 
 /// A person's own stated preferences, which outrank everything Barista infers.
 public struct Preferences: Sendable, Hashable, Codable {
+    /// `brands` the person wants to see; nil when never set.
     public var brands: [String]?
+    /// `colors` the person wants to see; nil when never set.
     public var colors: [String]?
+    /// `categories` the person wants to see; nil when never set.
     public var categories: [String]?
+    /// `styles` the person wants to see; nil when never set.
     public var styles: [String]?
+    /// `email_frequency_per_week`: the most emails a week the person wants (0–100); nil when never set.
     public var emailFrequencyPerWeek: Double?
 
+    /// No preferences set.
     public init() {}
 
     static let listKeys = ["brands", "colors", "categories", "styles"]
@@ -85,6 +93,7 @@ public struct Preferences: Sendable, Hashable, Codable {
         return result
     }
 
+    /// The preferences that are set, with their API names; unset ones are left out.
     public var json: JSONValue {
         var object: [String: JSONValue] = [:]
         if let brands { object["brands"] = .array(brands.map(JSONValue.string)) }

@@ -5,19 +5,31 @@ import Foundation
 /// A profile is a pure fold over the person's events (``apply(_:context:)``), so it can always be
 /// rebuilt from the event log. Identities (user and anonymous ids) live in the identity index, not here.
 public struct Profile: Sendable, Hashable {
+    /// `profile_id`: Barista's own id of this person (`prf_…`).
     public var id: ProfileID
+    /// `traits` from `identify` (and from traits on a `track`), deep-merged; later values win.
     public var traits: [String: JSONValue] = [:]
+    /// The purposes the person set; unset ones fall back to the site's `default_consent` when read.
     public var consent = Consent()
+    /// `preferences` the person stated, which outrank everything inferred.
     public var preferences = Preferences()
+    /// `first_seen`: the timestamp of the person's earliest event; nil before any event.
     public var firstSeen: Date?
+    /// `last_seen`: the timestamp of the person's latest event; nil before any event.
     public var lastSeen: Date?
+    /// `channels` the person's events came from (`web`, `app`, `email`, …), in first-seen order.
     public var channels: [String] = []
     /// Newest first, one entry per item.
     public var recentlyViewed: [ViewedItem] = []
+    /// `cart`: what `Product Added` and `Product Removed` left in the cart; `Order Completed` empties it.
     public var cart: [CartLine] = []
+    /// The latest visit, which ``intent(at:)`` reads; nil until the first `track`, `page`, `screen` or `alias`.
     public var session: Session?
+    /// `orders`: how many `Order Completed` events the person sent.
     public var orders: Int = 0
+    /// `revenue`: the sum of each order's `revenue`, else `total`, else its lines' price × quantity; currencies unconverted.
     public var revenue: Double = 0
+    /// Time-decayed tastes per item attribute; the API shows them as shares (`affinities`).
     public var affinities = Affinities()
     /// Newest first.
     public var recentEvents: [EventSummary] = []
@@ -26,26 +38,38 @@ public struct Profile: Sendable, Hashable {
     /// Items this person has ordered (for "exclude purchased").
     public var purchased: Set<ItemID> = []
 
+    /// An empty profile: a person with no events yet.
     public init(id: ProfileID) { self.id = id }
 
-    /// How many recently viewed items and recent events a profile keeps.
+    /// How many recent events a profile keeps (newest first).
     public static let recentLimit = 20
+    /// How many items ``recentlyViewed`` keeps (30).
     public static let recentlyViewedLimit = 30
 
+    /// An entry of `recently_viewed`: an item and when the person last viewed it.
     public struct ViewedItem: Sendable, Hashable {
+        /// `item_id` of the viewed item.
         public var itemID: ItemID
+        /// `at`: the latest time the person viewed the item.
         public var at: Date
+        /// An entry for `itemID`, last viewed at `at`.
         public init(itemID: ItemID, at: Date) {
             self.itemID = itemID
             self.at = at
         }
     }
 
+    /// One line of the cart: an item, how many, and at what price.
     public struct CartLine: Sendable, Hashable {
+        /// `item_id` of the item in the cart.
         public var itemID: ItemID
+        /// `quantity` in the cart: the sum of the adds' `quantity` (1 each when absent), less removals.
         public var quantity: Double
+        /// `price` per unit as of the latest `Product Added`: its `price`, else the catalog's; nil when neither gave one.
         public var price: Double?
+        /// `added_at`: when the item first went into the cart.
         public var addedAt: Date
+        /// A line of `quantity` × `itemID` at `price` each, added at `addedAt`.
         public init(itemID: ItemID, quantity: Double, price: Double?, addedAt: Date) {
             self.itemID = itemID
             self.quantity = quantity
@@ -56,13 +80,20 @@ public struct Profile: Sendable, Hashable {
 
     /// The current visit: a run of events with gaps under 30 minutes.
     public struct Session: Sendable, Hashable {
+        /// When the visit's first event happened.
         public var startedAt: Date
+        /// When the visit's latest event happened; after ``timeout`` without another, the visit is over.
         public var lastActivityAt: Date
+        /// How many `Product Viewed` events the visit had.
         public var views: Int = 0
+        /// How many `Product Added` events the visit had.
         public var adds: Int = 0
+        /// Whether the visit had a `Checkout Started`.
         public var checkoutStarted = false
+        /// Whether the visit had an `Order Completed`.
         public var ordered = false
 
+        /// A visit with the given times and counts; the counts default to those of a fresh visit.
         public init(startedAt: Date, lastActivityAt: Date, views: Int = 0, adds: Int = 0, checkoutStarted: Bool = false, ordered: Bool = false) {
             self.startedAt = startedAt
             self.lastActivityAt = lastActivityAt
@@ -76,12 +107,19 @@ public struct Profile: Sendable, Hashable {
         public static let timeout: TimeInterval = 30 * 60
     }
 
+    /// An entry of `recent_events`: one event, with its scalar properties only.
     public struct EventSummary: Sendable, Hashable {
+        /// `type`: the call type (`track`, `identify`, …, or `consent`/`preferences`).
         public var type: String
+        /// `event`: the track event's name, or the page or screen name; nil for other calls.
         public var event: String?
+        /// `message_id` of the event.
         public var messageID: String
+        /// `timestamp`: when the event happened.
         public var at: Date
+        /// `channel` the event came from (see ``Event/channel``).
         public var channel: String
+        /// `properties` without arrays, objects and strings over 256 bytes.
         public var properties: [String: JSONValue]
     }
 
@@ -103,6 +141,7 @@ public struct ApplyContext: Sendable {
     /// The catalog as of now.
     public var item: @Sendable (ItemID) -> Item?
 
+    /// A context from the site's feedback weights, the half-life in seconds and a catalog lookup.
     public init(feedbackWeights: [String: Double], halfLife: Double, item: @escaping @Sendable (ItemID) -> Item?) {
         self.feedbackWeights = feedbackWeights
         self.halfLife = halfLife

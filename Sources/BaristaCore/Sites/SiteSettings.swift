@@ -4,30 +4,45 @@ import Foundation
 ///
 /// Secrets (`webhook_secret`, `identity_secret`) are write-only: ``json`` shows only whether they are set.
 public struct SiteSettings: Sendable, Hashable, Codable {
+    /// `default_consent`: the consent of anyone who has not set a purpose (personalization and analytics on, email off).
     public var defaultConsent = Consent(personalization: true, email: false, analytics: true)
+    /// `global_holdout_percent`: the share of people (0–100) kept out of all personalization as a control; default 0.
     public var globalHoldoutPercent: Double = 0
+    /// `feedback_weights`: how much one event of each name adds to affinities; default ``defaultFeedbackWeights``.
     public var feedbackWeights: [String: Double] = SiteSettings.defaultFeedbackWeights
     /// Affinity half-life, as written (`30d`).
     public var affinityHalfLife = "30d"
+    /// `boosts`: `{"attribute","value","factor"}` objects multiplying matching items' scores (factor < 1 buries); default none.
     public var boosts: [JSONValue] = []
+    /// `webhook_secret`: the HMAC-SHA256 key of `X-Barista-Signature` on deliveries; write-only, nil when unset.
     public var webhookSecret: String?
+    /// `identity_secret`: the HMAC-SHA256 key that `user_hash` is computed with; write-only, nil when unset.
     public var identitySecret: String?
+    /// `require_user_hash`: whether a publishable-key event with a `user_id` must carry a valid `user_hash`; default false.
     public var requireUserHash = false
+    /// `allowed_origins`: origins (`https://shop.example`) the browser tag may call from (CORS); default none.
     public var allowedOrigins: [String] = []
+    /// `email_frequency_cap_per_week`: the most emails one person is sent a week (0–100); default 7.
     public var emailFrequencyCapPerWeek: Double = 7
+    /// `quiet_hours`: `{"start":"22:00","end":"08:00"}`, when no message is delivered; nil for none.
     public var quietHours: JSONValue? = nil
+    /// `retention_days`: how many days events are kept; nil keeps everything.
     public var retentionDays: Int? = nil
+    /// `rate_limit_per_second`: the requests each key may make per second; 0 (the default) is no limit.
     public var rateLimitPerSecond: Double = 0
 
+    /// API.md's default `feedback_weights`: `Order Completed` 5, `Product Added` 3, `Product Clicked` 1.5, `Product Viewed` 1.
     public static let defaultFeedbackWeights: [String: Double] = [
         EventName.orderCompleted: 5, EventName.productAdded: 3, EventName.productClicked: 1.5, EventName.productViewed: 1,
     ]
 
+    /// The settings of a new site: every field at its API.md default.
     public init() {}
 
     /// The half-life in seconds.
     public var halfLifeSeconds: Double { DurationText.seconds(affinityHalfLife) ?? 30 * 86_400 }
 
+    /// The settings as `GET /v1/settings` shows them; each secret only as `{"set": true|false}`.
     public var json: JSONValue {
         [
             "default_consent": defaultConsent.json,

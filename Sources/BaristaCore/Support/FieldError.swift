@@ -5,6 +5,7 @@ public struct FieldError: Sendable, Hashable, Error {
     /// What is wrong, in words a developer can act on.
     public var message: String
 
+    /// A problem `message` with the value at JSON Pointer `field`.
     public init(field: String, message: String) {
         self.field = field
         self.message = message
@@ -13,8 +14,10 @@ public struct FieldError: Sendable, Hashable, Error {
 
 /// Builds JSON Pointers, escaping `~` and `/` in member names as RFC 6901 requires.
 public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
+    /// The pointer as text (`/batch/3/properties`); empty for the whole document.
     public private(set) var description: String
 
+    /// A pointer from its text; the default, `""`, names the whole document.
     public init(_ description: String = "") { self.description = description }
 
     /// The pointer to member `key` of the value this pointer names.
@@ -41,6 +44,8 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
 
 /// Everything wrong with one value, as a typed error for `Result`.
 public struct ValidationErrors: Error, Sendable, Hashable {
+    /// Every problem found, each located by a JSON Pointer.
     public var errors: [FieldError]
+    /// Wraps the problems found in one value.
     public init(_ errors: [FieldError]) { self.errors = errors }
 }

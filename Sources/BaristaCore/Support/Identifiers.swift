@@ -1,17 +1,26 @@
 /// A site: one tenant (a brand or a shop). Every key, event, profile and item belongs to one.
 public struct SiteID: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    /// The id as text (`site_…`).
     public var rawValue: String
+    /// Wraps a site id's text, unchecked.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// Wraps a site id's text, unchecked; the same as ``init(rawValue:)``.
     public init(_ rawValue: String) { self.rawValue = rawValue }
+    /// The id's text, so the id prints and interpolates as it is.
     public var description: String { rawValue }
 }
 
 /// Barista's own id of a person's profile (`prf_…`), stable across identify and alias merges.
 public struct ProfileID: RawRepresentable, Hashable, Sendable, Codable, Comparable, CustomStringConvertible {
+    /// The id as text (`prf_…` for every profile Barista creates).
     public var rawValue: String
+    /// Wraps a profile id's text, unchecked.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// Wraps a profile id's text, unchecked; the same as ``init(rawValue:)``.
     public init(_ rawValue: String) { self.rawValue = rawValue }
+    /// The id's text, so the id prints and interpolates as it is.
     public var description: String { rawValue }
+    /// Orders profile ids by their text, the order profile lists page in.
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
     /// A new random profile id.
@@ -23,10 +32,15 @@ public struct ProfileID: RawRepresentable, Hashable, Sendable, Codable, Comparab
 
 /// A catalog item's id, as the shop names it (`sku-1`, `85123A`).
 public struct ItemID: RawRepresentable, Hashable, Sendable, Codable, Comparable, CustomStringConvertible {
+    /// The id as text, exactly as the shop sent it.
     public var rawValue: String
+    /// Wraps an item id's text, unchecked.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// Wraps an item id's text, unchecked; the same as ``init(rawValue:)``.
     public init(_ rawValue: String) { self.rawValue = rawValue }
+    /// The id's text, so the id prints and interpolates as it is.
     public var description: String { rawValue }
+    /// Orders item ids by their text.
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 

@@ -13,5 +13,6 @@ public struct Limits: Sendable, Hashable {
     /// The deepest nesting of a request body.
     public var maxDepth: Int = 32
 
+    /// API.md's default limits; set fields to configure them.
     public init() {}
 }

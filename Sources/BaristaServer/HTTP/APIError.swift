@@ -3,12 +3,18 @@ import Hummingbird
 
 /// An HTTP error with an RFC 9457 problem+json body.
 public struct APIError: Error, Sendable {
+    /// The response status, also the body's `status`.
     public var status: HTTPResponse.Status
+    /// `title`: the same short summary for every problem of this kind (`Unprocessable Content`).
     public var title: String
+    /// `detail`: what went wrong with this request, in words.
     public var detail: String
+    /// `errors`: the fields at fault, located by JSON Pointers; left out of the body when empty.
     public var errors: [FieldError]
+    /// Extra response headers, such as `Retry-After` on a 429.
     public var headers: HTTPFields
 
+    /// A problem with the given status and texts; no field errors or extra headers by default.
     public init(status: HTTPResponse.Status, title: String, detail: String, errors: [FieldError] = [], headers: HTTPFields = [:]) {
         self.status = status
         self.title = title

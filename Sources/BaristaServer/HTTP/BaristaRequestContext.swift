@@ -3,16 +3,20 @@ import Hummingbird
 
 /// The key a request presented: which site it acts on, and with which scope.
 public struct Caller: Sendable {
+    /// The site the key belongs to: the only one the request may act on.
     public var site: SiteID
+    /// Whether the key may call everything (`secret`) or only the browser-safe calls (`publishable`).
     public var scope: KeyScope
 }
 
 /// Per-request state: Hummingbird's core storage plus the authenticated caller.
 public struct BaristaRequestContext: RequestContext {
+    /// Hummingbird's per-request storage, which `RequestContext` requires.
     public var coreContext: CoreRequestContextStorage
     /// Set by ``AuthMiddleware`` on `/v1` routes.
     public var caller: Caller?
 
+    /// The context of a new request, with no caller yet.
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         caller = nil

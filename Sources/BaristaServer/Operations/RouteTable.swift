@@ -14,12 +14,19 @@ public enum RouteAccess: String, Sendable {
 
 /// One documented route: what registers it on the router also writes it into `/openapi.json`.
 public struct RouteDoc: Sendable {
+    /// The HTTP method the route answers.
     public var method: HTTPRequest.Method
+    /// The path as API.md writes it, with `{name}` parameters (`/v1/items/{item_id}`).
     public var path: String
+    /// One line for the OpenAPI operation's `summary`.
     public var summary: String
+    /// Which keys may call the route; becomes the operation's `security`.
     public var access: RouteAccess
+    /// The JSON Schema of the request body; nil when the route takes none.
     public var requestBody: JSONValue?
+    /// The status code of success (200, 201, 202, …).
     public var successStatus: Int
+    /// The names of the query parameters the route reads (`limit`, `cursor`, …).
     public var query: [String]
 }
 

@@ -4,6 +4,7 @@ import Prometheus
 
 /// Barista's Prometheus metrics, in a registry of its own (so tests can run many servers in one process).
 public final class ServerMetrics: Sendable {
+    /// The registry `GET /metrics` renders; share it to export other metrics beside Barista's.
     public let registry: PrometheusCollectorRegistry
     let eventsAccepted: Counter
     let eventsRejected: Counter
@@ -17,6 +18,7 @@ public final class ServerMetrics: Sendable {
         .seconds(2.5), .seconds(5),
     ]
 
+    /// Registers Barista's metrics in `registry`, a new private one by default.
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
         eventsAccepted = registry.makeCounter(descriptor: MetricNameDescriptor(metricName: "barista_events_accepted", unitName: "total", helpText: "Events newly stored."))
