@@ -20,7 +20,7 @@ struct IngestItem: Sendable {
     init(event: Event, fixedProfile: ProfileID?) {
         self.event = event
         self.fixedProfile = fixedProfile
-        body = JSON.string(event.json)
+        body = event.storedText
     }
 }
 

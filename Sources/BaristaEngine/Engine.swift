@@ -18,6 +18,8 @@ public final class Engine: Sendable {
     let directory: SiteDirectory
     let keys: KeyRing
     let committer: GroupCommitter<CommitWork, CommitOutput>
+    /// Sites already loaded, read without an actor hop on every request.
+    let loadedSites = Mutex<[SiteID: SiteRuntime]>([:])
 
     /// - Parameters:
     ///   - store: where everything is kept.
@@ -44,7 +46,10 @@ public final class Engine: Sendable {
     }
 
     func runtime(_ site: SiteID) async throws -> SiteRuntime {
-        try await directory.runtime(site)
+        if let runtime = loadedSites.withLock({ $0[site] }) { return runtime }
+        let runtime = try await directory.runtime(site)
+        loadedSites.withLock { $0[site] = runtime }
+        return runtime
     }
 }
 

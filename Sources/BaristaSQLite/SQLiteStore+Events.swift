@@ -7,7 +7,7 @@ extension SQLiteStore {
     /// - Returns: for each event, its `seq`, or nil when its `message_id` was already stored (a duplicate).
     public func append(_ batch: EventAppend) async throws -> [Int64?] {
         // Encode outside the writer: the single write connection is the bottleneck.
-        let bodies = batch.events.map { $0.body ?? JSON.string($0.event.json) }
+        let bodies = batch.events.map { $0.body ?? $0.event.storedText }
         return try await writer.write { db in
             let insert = try db.cachedStatement(sql: """
                 INSERT INTO events (site_id, message_id, profile_id, merged_profile_id, type, name, timestamp, body)

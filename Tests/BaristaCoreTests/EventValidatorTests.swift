@@ -86,6 +86,9 @@ struct EventValidatorTests {
         let event = try validate(#"{"type":"alias","previous_id":"a1","user_id":"u1","message_id":"m","context":{"ip":"1.2.3.4"}}"#).get()
         let stored = try JSON.parse(JSON.string(event.json))
         #expect(Event(stored: stored) == event)
+        #expect(try JSON.parse(event.storedText) == event.json, "the direct writer writes the same document")
+        let track = try validate(#"{"type":"track","event":"Order Completed","user_id":"u \"q\"","properties":{"products":[{"product_id":"a","price":1.5}]},"traits":{"x":null}}"#).get()
+        #expect(try JSON.parse(track.storedText) == track.json)
     }
 
     @Test func theChannelIsInferredWhenNotGiven() throws {

@@ -72,6 +72,23 @@ public struct Event: Sendable, Hashable {
         properties["product_id"]?.idString.map { ItemID($0) }
     }
 
+    /// The text of ``json``, written member by member (the ingestion path stores one per event).
+    public var storedText: String {
+        var object = JSONObjectWriter()
+        object.member("type", string: kind.rawValue)
+        object.member("message_id", string: messageID)
+        object.member("timestamp", string: Timestamp.format(timestamp))
+        object.member("received_at", string: Timestamp.format(receivedAt))
+        if let name { object.member(kind == .track ? "event" : "name", string: name) }
+        if let userID { object.member("user_id", string: userID) }
+        if let anonymousID { object.member("anonymous_id", string: anonymousID) }
+        if let previousID { object.member("previous_id", string: previousID) }
+        if !properties.isEmpty { object.member("properties", .object(properties)) }
+        if !traits.isEmpty { object.member("traits", .object(traits)) }
+        if !context.isEmpty { object.member("context", .object(context)) }
+        return object.finish()
+    }
+
     /// The event as stored and exported: the normalised snake_case form of what was received.
     public var json: JSONValue {
         var object: [String: JSONValue] = [

@@ -219,3 +219,38 @@ extension JSONValue: Codable {
         init?(intValue: Int) { nil }
     }
 }
+
+/// Writing an object member by member, for types that encode themselves without building a
+/// ``JSONValue`` first (``Event/storedText`` on the ingestion path).
+struct JSONObjectWriter {
+    private var writer = JSONWriter(sortedKeys: false)
+    private var empty = true
+
+    init() { writer.writeRaw(JSONByte.openBrace) }
+
+    /// Writes `"key":value`.
+    mutating func member(_ key: String, _ value: JSONValue) {
+        writer.writeRaw(empty ? nil : JSONByte.comma)
+        empty = false
+        writer.write(.string(key))
+        writer.writeRaw(JSONByte.colon)
+        writer.write(value)
+    }
+
+    /// Writes `"key":"text"` without wrapping the text in a value first.
+    mutating func member(_ key: String, string: String) {
+        member(key, .string(string))
+    }
+
+    /// The finished object's text.
+    mutating func finish() -> String {
+        writer.writeRaw(JSONByte.closeBrace)
+        return String(decoding: writer.output, as: UTF8.self)
+    }
+}
+
+extension JSONWriter {
+    mutating func writeRaw(_ byte: UInt8?) {
+        if let byte { output.append(byte) }
+    }
+}
