@@ -35,6 +35,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "BaristaModels",
+            dependencies: ["BaristaCore"],
+            swiftSettings: strict
+        ),
+        .target(
             name: "BaristaEngine",
             dependencies: [
                 "BaristaCore",
@@ -62,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "barista",
             dependencies: [
-                "BaristaCore", "BaristaSQLite", "BaristaEngine", "BaristaServer",
+                "BaristaCore", "BaristaSQLite", "BaristaEngine", "BaristaServer", "BaristaModels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -72,6 +77,7 @@ let package = Package(
         ),
         .testTarget(name: "BaristaCoreTests", dependencies: ["BaristaCore", "BaristaTesting"]),
         .testTarget(name: "BaristaSQLiteTests", dependencies: ["BaristaSQLite", "BaristaTesting"]),
+        .testTarget(name: "BaristaModelsTests", dependencies: ["BaristaModels", "BaristaTesting"]),
         .testTarget(name: "BaristaEngineTests", dependencies: ["BaristaEngine", "BaristaSQLite", "BaristaTesting"]),
         .testTarget(
             name: "BaristaServerTests",

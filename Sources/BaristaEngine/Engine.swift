@@ -65,7 +65,6 @@ extension Engine {
         try await store.createSite(site)
         let secret = try await createKey(site: site.id, scope: .secret)
         let publishable = try await createKey(site: site.id, scope: .publishable)
-        await directory.forget()
         return (site, secret, publishable)
     }
 
@@ -142,9 +141,6 @@ actor SiteDirectory {
     }
 
     var all: [SiteRuntime] { Array(loaded.values) }
-
-    /// Drops nothing loaded; only makes newly created sites visible (they load on first use).
-    func forget() {}
 
     static func load(_ id: SiteID, store: any BaristaStore) async throws -> SiteRuntime {
         guard let site = try await store.sites().first(where: { $0.id == id }) else {

@@ -1,0 +1,135 @@
+import ArgumentParser
+import BaristaCore
+import BaristaModels
+import Foundation
+
+/// `barista evaluate --data FILE --model NAME [--json]`: the offline protocol of EVALUATION.md.
+///
+/// Reads a `user,item,timestamp` CSV, splits it leave-last-out, trains the model on the training
+/// pairs (timed), ranks every test user's held-out item, and prints the metrics: a table, or with
+/// `--json` one line of compact JSON, last on stdout. Progress goes to standard error. Run it from
+/// a release build: the numerics are slow in debug.
+struct EvaluateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Evaluate a model offline (leave-last-out) on a user,item,timestamp CSV.")
+
+    /// The models `--model` accepts.
+    enum Model: String, ExpressibleByArgument, CaseIterable {
+        case popularity, itemknn, ease
+    }
+
+    @Option(help: "The interactions: a CSV with the header user,item,timestamp (Unix seconds).")
+    var data: String
+
+    @Option(help: "The model: \(Model.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var model: Model
+
+    @Option(help: "itemknn: neighbours kept per item (0: all).")
+    var k: Int = 50
+
+    @Option(help: "itemknn: added to the cosine denominator.")
+    var shrink: Double = 0
+
+    @Option(help: "ease: the L2 regularisation λ.")
+    var lambda: Double = 100
+
+    @Flag(help: "Print one line of compact JSON (the EVALUATION.md layout) last on stdout.")
+    var json = false
+
+    func validate() throws {
+        guard k >= 0 else { throw ValidationError("--k must be 0 (all) or more.") }
+        guard shrink >= 0, shrink.isFinite else { throw ValidationError("--shrink must be a finite number ≥ 0.") }
+        guard lambda > 0, lambda.isFinite else { throw ValidationError("--lambda must be a positive number.") }
+    }
+
+    func run() async throws {
+        let clock = ContinuousClock()
+        var start = clock.now
+        Output.error("evaluate: reading \(data)")
+        let log = try InteractionLog(contentsOf: data)
+        let split = LeaveLastOut(log: log)
+        let misses = split.testItems.count(where: { $0 < 0 })
+        Output.error(
+            "evaluate: \(log.count) rows, \(log.userIDs.count) users, \(log.itemIDs.count) items → \(split.userCount) test users, "
+                + "\(split.itemCount) training items, \(split.training.nonZeroCount) training pairs, \(misses) forced misses "
+                + "(\(Self.format(Self.seconds(start.duration(to: clock.now)), 2)) s)")
+        guard split.userCount > 0 else {
+            throw ValidationError("\(data): no user has 2 or more distinct items, so there is nothing to evaluate")
+        }
+
+        start = clock.now
+        Output.error("evaluate: training \(model.rawValue) and ranking \(split.userCount) users")
+        let evaluator = Evaluator(split: split)
+        let report =
+            switch model {
+            case .popularity: evaluator.evaluate { Popularity(training: $0) }
+            case .itemknn: evaluator.evaluate { ItemKNN(training: $0, neighbours: k, shrink: Float(shrink)) }
+            case .ease: evaluator.evaluate { EASE(training: $0, lambda: Float(lambda)) }
+            }
+        let total = Self.seconds(start.duration(to: clock.now))
+        Output.error("evaluate: trained in \(Self.format(report.trainSeconds, 2)) s, ranked in \(Self.format(total - report.trainSeconds, 2)) s")
+
+        if json {
+            Output.line(Self.jsonLine(report, model: model.rawValue))
+        } else {
+            print(Self.table(report, model: model.rawValue))
+        }
+    }
+
+    /// The report as one line of compact JSON, members in the order EVALUATION.md lists them.
+    static func jsonLine(_ report: EvaluationReport, model: String) -> String {
+        let metrics = report.metrics
+        let members: [(String, JSONValue)] = [
+            ("protocol", "leave-last-out"),
+            ("model", .string(model)),
+            ("config", .object(report.config.mapValues { .number($0) })),
+            ("users", .number(Double(report.users))),
+            ("items", .number(Double(report.items))),
+            ("train_pairs", .number(Double(report.trainPairs))),
+            ("hr@10", .number(metrics.hitRate10)),
+            ("ndcg@10", .number(metrics.ndcg10)),
+            ("hr@20", .number(metrics.hitRate20)),
+            ("ndcg@20", .number(metrics.ndcg20)),
+            ("mrr@100", .number(metrics.mrr100)),
+            ("coverage@10", .number(metrics.coverage10)),
+            ("train_seconds", .number(report.trainSeconds)),
+        ]
+        let body = members.map { JSON.string(.string($0.0)) + ":" + JSON.string($0.1, sortedKeys: true) }
+        return "{" + body.joined(separator: ",") + "}"
+    }
+
+    /// The report as a small two-column table.
+    static func table(_ report: EvaluationReport, model: String) -> String {
+        let config = report.config.sorted { $0.key < $1.key }.map { "\($0.key)=\(format($0.value))" }
+        let metrics = report.metrics
+        let rows: [(String, String)] = [
+            ("protocol", "leave-last-out"),
+            ("model", config.isEmpty ? model : "\(model) (\(config.joined(separator: ", ")))"),
+            ("users", "\(report.users)"),
+            ("items", "\(report.items)"),
+            ("train pairs", "\(report.trainPairs)"),
+            ("hr@10", format(metrics.hitRate10, 4)),
+            ("ndcg@10", format(metrics.ndcg10, 4)),
+            ("hr@20", format(metrics.hitRate20, 4)),
+            ("ndcg@20", format(metrics.ndcg20, 4)),
+            ("mrr@100", format(metrics.mrr100, 4)),
+            ("coverage@10", format(metrics.coverage10, 4)),
+            ("train seconds", format(report.trainSeconds, 2)),
+        ]
+        return rows.map { $0.0.padding(toLength: 14, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n")
+    }
+
+    private static func format(_ value: Double, _ decimals: Int) -> String {
+        String(format: "%.\(decimals)f", value)
+    }
+
+    /// A config value: integral values without a fraction.
+    private static func format(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : "\(value)"
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+    }
+}
