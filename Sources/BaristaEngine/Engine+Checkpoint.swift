@@ -6,9 +6,18 @@ extension Engine {
     /// Writes every changed profile to the store with the log position it includes.
     ///
     /// After a crash, profiles are rebuilt from the last checkpoint plus the events after it, so a
-    /// checkpoint only makes restarts faster: nothing acknowledged depends on it.
+    /// checkpoint only makes restarts faster: nothing acknowledged depends on it. It runs through
+    /// the committer, after the erasures of its round, so it can never write back a profile that
+    /// an erasure removed while the checkpoint was being written.
     public func checkpoint() async throws {
-        for runtime in await directory.all {
+        let runtimes = await directory.all
+        guard !runtimes.isEmpty else { return }
+        _ = try await committer.submit(.checkpoint(runtimes))
+    }
+
+    /// Snapshots and saves each site's changed profiles (called by the committer only).
+    static func saveCheckpoint(_ runtimes: [SiteRuntime], store: any BaristaStore) async throws {
+        for runtime in runtimes {
             let (changed, removed, seq) = runtime.state.withLock { state in
                 let changed = state.dirty.compactMap { state.profiles[$0] }
                 let removed = Array(state.removed)

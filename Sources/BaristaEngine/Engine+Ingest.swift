@@ -24,14 +24,17 @@ struct IngestItem: Sendable {
     }
 }
 
+/// What the committer serializes: ingestion, erasure and checkpoints, in that order within a round.
 enum CommitWork: Sendable {
     case ingest(SiteRuntime, [IngestItem])
     case erase(SiteRuntime, ProfileID)
+    case checkpoint([SiteRuntime])
 }
 
 enum CommitOutput: Sendable {
     case ingested([IngestResult])
     case erased(ErasureCounts)
+    case checkpointed
 }
 
 extension Engine {
@@ -52,8 +55,9 @@ extension Engine {
         return results
     }
 
-    /// Makes one round durable: per site, resolve identities and append in one transaction; erasures
-    /// too. Returns the step that folds the committed events into the profiles (run in round order).
+    /// Makes one round durable: per site, resolve identities and append in one transaction; then the
+    /// round's erasures, then its checkpoints. Returns the step that folds the committed events into
+    /// the profiles (run in round order).
     static func prepareRound(_ works: [CommitWork], store: any BaristaStore, logger: Logger) async -> GroupCommitter<CommitWork, CommitOutput>.Finish {
         var failures = [(any Error)?](repeating: nil, count: works.count)
         var erased: [Int: ErasureCounts] = [:]
@@ -110,10 +114,21 @@ extension Engine {
                 failures[index] = error
             }
         }
-        return { [committed, failures, erased] in
+        var checkpointed: [Int] = []
+        for (index, work) in works.enumerated() {
+            guard case .checkpoint(let runtimes) = work else { continue }
+            do {
+                try await Engine.saveCheckpoint(runtimes, store: store)
+                checkpointed.append(index)
+            } catch {
+                failures[index] = error
+            }
+        }
+        return { [committed, failures, erased, checkpointed] in
             var results = [Result<CommitOutput, any Error>?](repeating: nil, count: works.count)
             for (index, error) in failures.enumerated() { if let error { results[index] = .failure(error) } }
             for (index, counts) in erased { results[index] = .success(.erased(counts)) }
+            for index in checkpointed { results[index] = .success(.checkpointed) }
             for (runtime, indices, stored, seqs) in committed {
                 runtime.state.withLock { state in
                     let context = state.applyContext()

@@ -163,6 +163,24 @@ struct PrivacyTests {
         #expect(fresh.profile.id != receipt.profileID && fresh.profile.orders == 0)
     }
 
+    @Test func anErasedPersonStaysErasedAcrossCheckpointsAndRestarts() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("barista-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let clock = TestClock()
+        let h = try await EngineHarness(store: try SQLiteStore(directory: directory), clock: clock)
+        _ = try await h.send(Fixtures.identify(user: "gone", traits: ["email": "gone@example.com"]), Fixtures.identify(user: "kept"))
+        try await h.engine.checkpoint()
+        // Checkpoints and erasures racing: whatever the order, the erased person never comes back.
+        async let erased = h.engine.erase("gone", site: h.site)
+        async let checkpoint: Void = h.engine.checkpoint()
+        _ = try await (erased, checkpoint)
+        try await h.engine.checkpoint()
+        let reopened = Engine(store: try SQLiteStore(directory: directory), clock: clock.function, logger: Logger(label: "test"))
+        #expect(try await reopened.profile("gone", site: h.site) == nil)
+        #expect(try await reopened.profile("kept", site: h.site) != nil)
+        #expect(try await reopened.profileCount(site: h.site) == 1)
+    }
+
     @Test func consentAndPreferencesCreateAProfileForANewID() async throws {
         let h = try await EngineHarness()
         let snapshot = try await h.engine.setPreferences({ var p = Preferences(); p.brands = ["Fjell"]; return p }(), for: "new-person", site: h.site)
