@@ -16,7 +16,7 @@ struct EvaluateCommand: AsyncParsableCommand {
 
     /// The models `--model` accepts.
     enum Model: String, ExpressibleByArgument, CaseIterable {
-        case popularity, itemknn, ease
+        case popularity, itemknn, ials, ease
     }
 
     @Option(help: "The interactions: a CSV with the header user,item,timestamp (Unix seconds).")
@@ -34,6 +34,18 @@ struct EvaluateCommand: AsyncParsableCommand {
     @Option(help: "ease: the L2 regularisation λ.")
     var lambda: Double = 100
 
+    @Option(help: "ials: latent factors per user and item.")
+    var factors: Int = 64
+
+    @Option(help: "ials: the L2 regularisation λ.")
+    var regularization: Double = 0.01
+
+    @Option(help: "ials: the confidence slope (confidence = 1 + alpha · value).")
+    var alpha: Double = 1
+
+    @Option(help: "ials: alternations of a user pass and an item pass.")
+    var iterations: Int = 15
+
     @Flag(help: "Print one line of compact JSON (the EVALUATION.md layout) last on stdout.")
     var json = false
 
@@ -41,6 +53,10 @@ struct EvaluateCommand: AsyncParsableCommand {
         guard k >= 0 else { throw ValidationError("--k must be 0 (all) or more.") }
         guard shrink >= 0, shrink.isFinite else { throw ValidationError("--shrink must be a finite number ≥ 0.") }
         guard lambda > 0, lambda.isFinite else { throw ValidationError("--lambda must be a positive number.") }
+        guard factors >= 1 else { throw ValidationError("--factors must be 1 or more.") }
+        guard regularization >= 0, regularization.isFinite else { throw ValidationError("--regularization must be a finite number ≥ 0.") }
+        guard alpha >= 0, alpha.isFinite else { throw ValidationError("--alpha must be a finite number ≥ 0.") }
+        guard iterations >= 0 else { throw ValidationError("--iterations must be 0 or more.") }
     }
 
     func run() async throws {
@@ -65,6 +81,10 @@ struct EvaluateCommand: AsyncParsableCommand {
             switch model {
             case .popularity: evaluator.evaluate { Popularity(training: $0) }
             case .itemknn: evaluator.evaluate { ItemKNN(training: $0, neighbours: k, shrink: Float(shrink)) }
+            case .ials:
+                evaluator.evaluate {
+                    ImplicitALS(training: $0, factors: factors, regularization: Float(regularization), alpha: Float(alpha), iterations: iterations)
+                }
             case .ease: evaluator.evaluate { EASE(training: $0, lambda: Float(lambda)) }
             }
         let total = Self.seconds(start.duration(to: clock.now))
