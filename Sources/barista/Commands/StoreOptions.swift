@@ -16,8 +16,9 @@ struct StoreOptions: ParsableArguments {
     /// Opens (creating and migrating as needed) the configured store.
     func openStore() throws -> any BaristaStore {
         if let url = database ?? ProcessInfo.processInfo.environment["BARISTA_DATABASE_URL"], !url.isEmpty {
-            if url.hasPrefix("sqlite:") {
-                return try SQLiteStore(path: String(url.dropFirst("sqlite:".count)).replacingOccurrences(of: "//", with: ""))
+            // sqlite:///abs/path.db, sqlite://relative.db or sqlite:path.db
+            for prefix in ["sqlite://", "sqlite:"] where url.hasPrefix(prefix) {
+                return try SQLiteStore(path: String(url.dropFirst(prefix.count)))
             }
             throw ValidationError("--database \(url): only the embedded SQLite store is available in this version (use --data-dir); PostgreSQL support is planned")
         }
