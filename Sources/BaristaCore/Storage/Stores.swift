@@ -24,7 +24,8 @@ public protocol EventStore: Sendable {
     func events(site: SiteID, profiles: [ProfileID]) async throws -> [StoredEvent]
     /// Every identity link of a site.
     func identityLinks(site: SiteID) async throws -> [IdentityLink]
-    /// Removes these profiles' events, identity links and stored state.
+    /// Removes these profiles' events, identity links and stored state, and the impressions and
+    /// outcomes of the recommendation log that name them.
     func erase(site: SiteID, profiles: [ProfileID]) async throws -> ErasureCounts
 }
 
@@ -46,7 +47,7 @@ public protocol CatalogStore: Sendable {
 }
 
 /// Everything Barista stores. SQLite and PostgreSQL each implement it, and pass `StoreCompatTests`.
-public protocol BaristaStore: SiteStore, EventStore, ProfileStore, CatalogStore {
+public protocol BaristaStore: SiteStore, EventStore, ProfileStore, CatalogStore, RecommendationStore {
     /// Whether the store is open and answering.
     func isReady() async -> Bool
 
