@@ -112,7 +112,8 @@ extension SQLiteStore {
         }
     }
 
-    /// Deletes the events, index entries, identity links and checkpointed state of `profiles` in one transaction.
+    /// Deletes the events, index entries, identity links, checkpointed state, and recommendation impressions and
+    /// outcomes of `profiles` in one transaction.
     public func erase(site: SiteID, profiles: [ProfileID]) async throws -> ErasureCounts {
         guard !profiles.isEmpty else { return ErasureCounts(events: 0, identities: 0) }
         return try await writer.write { db in
@@ -138,6 +139,8 @@ extension SQLiteStore {
             try db.execute(sql: "DELETE FROM identities WHERE site_id = ? AND profile_id IN (\(marks))", arguments: arguments)
             let identities = db.changesCount
             try db.execute(sql: "DELETE FROM profiles WHERE site_id = ? AND profile_id IN (\(marks))", arguments: arguments)
+            try db.execute(sql: "DELETE FROM recommendation_impressions WHERE site_id = ? AND profile_id IN (\(marks))", arguments: arguments)
+            try db.execute(sql: "DELETE FROM recommendation_outcomes WHERE site_id = ? AND profile_id IN (\(marks))", arguments: arguments)
             return ErasureCounts(events: events, identities: identities)
         }
     }

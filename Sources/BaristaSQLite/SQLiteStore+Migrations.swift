@@ -44,6 +44,33 @@ extension SQLiteStore {
                 INSERT INTO event_index_state (id, seq) VALUES (1, 0);
                 """)
         }
+        migrator.registerMigration("v3: recommendation impressions, outcomes, trained and live models") { db in
+            // Every key starts with the site, so a backend that distributes by site keeps a site's
+            // log together. Impressions keep their rowid: rows (with their items) are appended in
+            // arrival order rather than inserted at random by id. The report scans the by-time index and
+            // probes the by-recommendation one, both covering it (without `kind, revenue`, SQLite seeks
+            // the outcomes' primary key by site alone); erasure finds both tables' rows by profile.
+            try db.execute(sql: """
+                CREATE TABLE recommendation_impressions (
+                    site_id TEXT NOT NULL, recommendation_id TEXT NOT NULL, profile_id TEXT, strategy TEXT NOT NULL,
+                    items TEXT NOT NULL, item_count INTEGER NOT NULL, created_at REAL NOT NULL,
+                    PRIMARY KEY (site_id, recommendation_id));
+                CREATE INDEX recommendation_impressions_by_time
+                    ON recommendation_impressions (site_id, created_at, strategy, item_count, recommendation_id);
+                CREATE INDEX recommendation_impressions_by_profile ON recommendation_impressions (site_id, profile_id);
+                CREATE TABLE recommendation_outcomes (
+                    site_id TEXT NOT NULL, recommendation_id TEXT NOT NULL, message_id TEXT NOT NULL, item_id TEXT NOT NULL,
+                    kind TEXT NOT NULL, revenue REAL NOT NULL, profile_id TEXT NOT NULL, at REAL NOT NULL,
+                    PRIMARY KEY (site_id, message_id, item_id)) WITHOUT ROWID;
+                CREATE INDEX recommendation_outcomes_by_recommendation
+                    ON recommendation_outcomes (site_id, recommendation_id, kind, revenue);
+                CREATE INDEX recommendation_outcomes_by_profile ON recommendation_outcomes (site_id, profile_id);
+                CREATE TABLE models (
+                    site_id TEXT PRIMARY KEY, version TEXT NOT NULL, trained_through INTEGER NOT NULL,
+                    created_at REAL NOT NULL, bytes BLOB NOT NULL);
+                CREATE TABLE live_models (site_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, bytes BLOB NOT NULL);
+                """)
+        }
         return migrator
     }
 }

@@ -184,5 +184,101 @@ public struct StoreCompatTests: Sendable {
         Case(description: "a store answers that it is ready") { store in
             #expect(await store.isReady())
         },
+        Case(description: "impressions and outcomes roll up per strategy, each event counted once") { store in
+            let site = Fixtures.site()
+            try await store.createSite(site)
+            let p = ProfileID("p"), q = ProfileID("q")
+            func shown(_ id: String, _ strategy: String, _ items: [String], _ profile: ProfileID?, after seconds: Double) -> RecommendationImpression {
+                RecommendationImpression(id: id, profileID: profile, strategy: strategy, items: items.map { ItemID($0) },
+                    at: Fixtures.now.addingTimeInterval(seconds))
+            }
+            func outcome(_ rec: String, _ kind: RecommendationOutcome.Kind, _ item: String?, _ message: String, revenue: Double = 0) -> RecommendationOutcome {
+                RecommendationOutcome(recommendationID: rec, profileID: p, kind: kind, itemID: item.map { ItemID($0) }, revenue: revenue,
+                    messageID: message, at: Fixtures.now.addingTimeInterval(600))
+            }
+            // Given answers in the hour from now, and one at its (excluded) end; r1 recorded twice.
+            try await store.recordImpressions([
+                shown("r1", "for_you", ["a", "b", "c"], p, after: 0), shown("r2", "for_you", ["a", "b"], q, after: 60),
+                shown("r3", "similar", ["x"], nil, after: 120), shown("r4", "for_you", ["a"], p, after: 3600),
+            ], site: site.id)
+            try await store.recordImpressions([shown("r1", "for_you", ["z"], p, after: 0)], site: site.id)
+            // When: two clicks on r1's a, a click on its b, an add on r2, orders (one named by two rows), replays.
+            try await store.recordOutcomes([
+                outcome("r1", .click, "a", "m1"), outcome("r1", .click, "a", "m2"), outcome("r1", .click, "b", "m3"),
+                outcome("r2", .add, "a", "m4"), outcome("r1", .order, nil, "m5", revenue: 100),
+                outcome("r2", .order, "a", "m6", revenue: 40), outcome("r2", .order, "b", "m6", revenue: 40),
+                outcome("r3", .click, "x", "m7"), outcome("r4", .click, "a", "m8"), outcome("rec_unknown", .click, "a", "m9"),
+            ], site: site.id)
+            try await store.recordOutcomes([outcome("r1", .click, "a", "m1"), outcome("r1", .order, nil, "m5", revenue: 100)], site: site.id)
+            // Then
+            let hour = try await store.recommendationReport(site: site.id, from: Fixtures.now, to: Fixtures.now.addingTimeInterval(3600))
+            #expect(hour == [
+                StrategyReport(strategy: "for_you", requests: 2, impressions: 5, clicks: 2, adds: 1, orders: 2, revenue: 140),
+                StrategyReport(strategy: "similar", requests: 1, impressions: 1, clicks: 1, adds: 0, orders: 0, revenue: 0),
+            ])
+            let next = try await store.recommendationReport(
+                site: site.id, from: Fixtures.now.addingTimeInterval(3600), to: Fixtures.now.addingTimeInterval(7200))
+            #expect(next == [StrategyReport(strategy: "for_you", requests: 1, impressions: 1, clicks: 1, adds: 0, orders: 0, revenue: 0)])
+            #expect(try await store.recommendationReport(site: site.id, from: Fixtures.now.addingTimeInterval(-60), to: Fixtures.now).isEmpty)
+        },
+        Case(description: "a model is saved, replaced and loaded, and is nil before any") { store in
+            let site = Fixtures.site()
+            try await store.createSite(site)
+            #expect(try await store.loadModel(site: site.id) == nil)
+            let first = StoredModel(version: "v1", trainedThrough: 10, createdAt: Fixtures.now, bytes: [1, 2, 3])
+            try await store.saveModel(first, site: site.id)
+            #expect(try await store.loadModel(site: site.id) == first)
+            let second = StoredModel(version: "v2", trainedThrough: 25, createdAt: Fixtures.now.addingTimeInterval(60), bytes: Array(repeating: 7, count: 100_000))
+            try await store.saveModel(second, site: site.id)
+            #expect(try await store.loadModel(site: site.id) == second)
+        },
+        Case(description: "live models are checkpointed per site with their log position") { store in
+            let a = Fixtures.site(), b = Fixtures.site()
+            try await store.createSite(a)
+            try await store.createSite(b)
+            #expect(try await store.loadLiveModels(site: a.id) == nil)
+            try await store.saveLiveModels([1, 2, 3], through: 7, site: a.id)
+            try await store.saveLiveModels(Array(repeating: 9, count: 50_000), through: 12, site: a.id)
+            let saved = try #require(try await store.loadLiveModels(site: a.id))
+            #expect(saved.seq == 12 && saved.bytes == Array(repeating: 9, count: 50_000))
+            #expect(try await store.loadLiveModels(site: b.id) == nil)
+        },
+        Case(description: "erasing a profile removes its impressions and outcomes from the report") { store in
+            let site = Fixtures.site()
+            try await store.createSite(site)
+            let gone = ProfileID("gone"), kept = ProfileID("kept")
+            try await store.recordImpressions([
+                RecommendationImpression(id: "r1", profileID: gone, strategy: "for_you", items: [ItemID("a")], at: Fixtures.now),
+                RecommendationImpression(id: "r2", profileID: kept, strategy: "for_you", items: [ItemID("a"), ItemID("b")], at: Fixtures.now),
+            ], site: site.id)
+            try await store.recordOutcomes([
+                RecommendationOutcome(recommendationID: "r1", profileID: gone, kind: .click, itemID: ItemID("a"), revenue: 0, messageID: "g1", at: Fixtures.now),
+                RecommendationOutcome(recommendationID: "r2", profileID: gone, kind: .add, itemID: ItemID("a"), revenue: 0, messageID: "g2", at: Fixtures.now),
+                RecommendationOutcome(recommendationID: "r2", profileID: kept, kind: .click, itemID: ItemID("b"), revenue: 0, messageID: "k1", at: Fixtures.now),
+                RecommendationOutcome(recommendationID: "r2", profileID: kept, kind: .order, itemID: nil, revenue: 10, messageID: "k2", at: Fixtures.now),
+            ], site: site.id)
+            _ = try await store.erase(site: site.id, profiles: [gone])
+            #expect(try await store.recommendationReport(site: site.id, from: Fixtures.now, to: Fixtures.now.addingTimeInterval(1)) == [
+                StrategyReport(strategy: "for_you", requests: 1, impressions: 2, clicks: 1, adds: 0, orders: 1, revenue: 10),
+            ])
+        },
+        Case(description: "the recommendation log and the model are kept per site") { store in
+            let a = Fixtures.site(), b = Fixtures.site()
+            try await store.createSite(a)
+            try await store.createSite(b)
+            for site in [a, b] {
+                try await store.recordImpressions([
+                    RecommendationImpression(id: "r1", profileID: ProfileID("p"), strategy: "for_you", items: [ItemID("a")], at: Fixtures.now),
+                ], site: site.id)
+            }
+            try await store.recordOutcomes([
+                RecommendationOutcome(recommendationID: "r1", profileID: ProfileID("p"), kind: .click, itemID: ItemID("a"), revenue: 0, messageID: "m1", at: Fixtures.now),
+            ], site: a.id)
+            try await store.saveModel(StoredModel(version: "v1", trainedThrough: 1, createdAt: Fixtures.now, bytes: [1]), site: a.id)
+            let range = (from: Fixtures.now, to: Fixtures.now.addingTimeInterval(1))
+            #expect(try await store.recommendationReport(site: a.id, from: range.from, to: range.to).map(\.clicks) == [1])
+            #expect(try await store.recommendationReport(site: b.id, from: range.from, to: range.to).map(\.clicks) == [0])
+            #expect(try await store.loadModel(site: b.id) == nil)
+        },
     ]
 }

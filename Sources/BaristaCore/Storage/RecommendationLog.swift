@@ -125,4 +125,9 @@ public protocol RecommendationStore: Sendable {
     func saveModel(_ model: StoredModel, site: SiteID) async throws
     /// The site's stored model, or nil before the first training.
     func loadModel(site: SiteID) async throws -> StoredModel?
+    /// Replaces the site's checkpoint of its live models (trending, co-occurrence), which include
+    /// the log up to `seq`.
+    func saveLiveModels(_ bytes: [UInt8], through seq: Int64, site: SiteID) async throws
+    /// The site's checkpoint of its live models and the log position it includes, or nil before the first.
+    func loadLiveModels(site: SiteID) async throws -> (seq: Int64, bytes: [UInt8])?
 }
