@@ -14,9 +14,12 @@ struct EvaluateCommand: AsyncParsableCommand {
         commandName: "evaluate",
         abstract: "Evaluate a model offline (leave-last-out) on a user,item,timestamp CSV.")
 
-    /// The models `--model` accepts.
+    /// The models `--model` accepts. `for_you` is what the `for_you` strategy serves: its
+    /// hyper-parameters are tuned on a validation split carved from the training histories (never
+    /// the test items), and the tuning counts in `train_seconds`.
     enum Model: String, ExpressibleByArgument, CaseIterable {
         case popularity, itemknn, ials, ease
+        case forYou = "for_you"
     }
 
     @Option(help: "The interactions: a CSV with the header user,item,timestamp (Unix seconds).")
@@ -86,6 +89,12 @@ struct EvaluateCommand: AsyncParsableCommand {
                     ImplicitALS(training: $0, factors: factors, regularization: Float(regularization), alpha: Float(alpha), iterations: iterations)
                 }
             case .ease: evaluator.evaluate { EASE(training: $0, lambda: Float(lambda)) }
+            case .forYou:
+                evaluator.evaluate { (_: InteractionMatrix) -> ForYouRecommender in
+                    let tuned = ForYouModel.tuned(training: ForYouTrainingData(split: split))
+                    Output.error("evaluate: for_you validation ndcg@10 \(Self.format(tuned.validationNDCG, 4)) (\(tuned.model.memoryBytes) bytes)")
+                    return ForYouRecommender(model: tuned.model, split: split)
+                }
             }
         let total = Self.seconds(start.duration(to: clock.now))
         Output.error("evaluate: trained in \(Self.format(report.trainSeconds, 2)) s, ranked in \(Self.format(total - report.trainSeconds, 2)) s")
