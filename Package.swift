@@ -42,7 +42,7 @@ let package = Package(
         .target(
             name: "BaristaEngine",
             dependencies: [
-                "BaristaCore",
+                "BaristaCore", "BaristaModels",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),

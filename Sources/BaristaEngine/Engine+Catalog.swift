@@ -8,7 +8,11 @@ extension Engine {
         let runtime = try await runtime(site)
         let created = try await store.upsertItems(items, site: site)
         runtime.state.withLock { state in
-            for item in items { state.catalog[item.id] = item }
+            for item in items {
+                state.catalog[item.id] = item
+                state.live.upsert(item)
+            }
+            state.trendingCache.removeAll()
         }
         return created
     }
@@ -22,7 +26,11 @@ extension Engine {
     public func deleteItem(_ id: ItemID, site: SiteID) async throws -> Bool {
         let runtime = try await runtime(site)
         let existed = try await store.deleteItem(id, site: site)
-        runtime.state.withLock { _ = $0.catalog.removeValue(forKey: id) }
+        runtime.state.withLock { state in
+            state.catalog.removeValue(forKey: id)
+            state.live.remove(id)
+            state.trendingCache.removeAll()
+        }
         return existed
     }
 

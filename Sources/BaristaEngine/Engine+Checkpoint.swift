@@ -18,6 +18,9 @@ extension Engine {
     /// Snapshots and saves each site's changed profiles (called by the committer only).
     static func saveCheckpoint(_ runtimes: [SiteRuntime], store: any BaristaStore) async throws {
         for runtime in runtimes {
+            // Outcomes of the events this checkpoint includes must be written before it: after it, the
+            // replay that would re-derive them starts later.
+            try await flushOutcomes(runtime, store: store)
             let (changed, removed, seq) = runtime.state.withLock { state in
                 let changed = state.dirty.compactMap { state.profiles[$0] }
                 let removed = Array(state.removed)
@@ -40,26 +43,34 @@ extension Engine {
 }
 
 extension Engine {
-    /// Checkpoints profiles and runs store maintenance until none is left: for the end of a bulk load.
+    /// Writes the recommendation log, checkpoints profiles and live models, and runs store maintenance
+    /// until none is left: for the end of a bulk load.
     public func settle() async throws {
+        try await flushRecommendationLog()
         try await checkpoint()
+        try await checkpointLiveModels()
         while try await store.performMaintenance() {}
     }
 }
 
-/// The engine's background upkeep: store maintenance every few seconds, a profile checkpoint
-/// every `checkpointInterval`, and a last checkpoint at graceful shutdown.
+/// The engine's background upkeep: store maintenance and the recommendation log every few
+/// seconds, a profile checkpoint every `interval`, a live-model checkpoint every `liveInterval`,
+/// and a last checkpoint of both at graceful shutdown.
 public struct CheckpointService: Service {
     let engine: Engine
     let interval: Swift.Duration
+    let liveInterval: Swift.Duration
 
-    /// Upkeep for `engine`, checkpointing its profiles every `interval` (30 s by default).
-    public init(engine: Engine, interval: Swift.Duration = .seconds(30)) {
+    /// Upkeep for `engine`, checkpointing its profiles every `interval` (30 s by default) and its
+    /// live models every `liveInterval` (5 minutes: they are larger, and the replay after a crash
+    /// rebuilds what a checkpoint missed).
+    public init(engine: Engine, interval: Swift.Duration = .seconds(30), liveInterval: Swift.Duration = .seconds(300)) {
         self.engine = engine
         self.interval = interval
+        self.liveInterval = liveInterval
     }
 
-    /// Runs store maintenance every 5 s and a checkpoint every `interval` until graceful shutdown, then checkpoints once more.
+    /// Runs upkeep every 5 s and the checkpoints on their intervals until graceful shutdown, then checkpoints once more.
     public func run() async throws {
         let tick = Swift.Duration.seconds(5)
         let ticks = AsyncStream<Void> { continuation in
@@ -71,20 +82,28 @@ public struct CheckpointService: Service {
             }
             continuation.onTermination = { _ in task.cancel() }
         }
-        var sinceCheckpoint = Swift.Duration.zero
+        var sinceCheckpoint = Swift.Duration.zero, sinceLive = Swift.Duration.zero
         for await _ in ticks.cancelOnGracefulShutdown() {
             do {
                 _ = try await engine.store.performMaintenance()
+                try await engine.flushRecommendationLog()
                 sinceCheckpoint += tick
+                sinceLive += tick
                 if sinceCheckpoint >= interval {
                     sinceCheckpoint = .zero
                     try await engine.checkpoint()
+                }
+                if sinceLive >= liveInterval {
+                    sinceLive = .zero
+                    try await engine.checkpointLiveModels()
                 }
             } catch {
                 engine.logger.error("background upkeep failed", metadata: ["error": "\(error)"])
             }
         }
+        try await engine.flushRecommendationLog()
         try await engine.checkpoint()
-        engine.logger.info("profiles checkpointed at shutdown")
+        try await engine.checkpointLiveModels()
+        engine.logger.info("profiles and live models checkpointed at shutdown")
     }
 }

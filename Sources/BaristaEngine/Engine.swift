@@ -18,6 +18,8 @@ public final class Engine: Sendable {
     let directory: SiteDirectory
     let keys: KeyRing
     let committer: GroupCommitter<CommitWork, CommitOutput>
+    /// Impressions waiting to be written (in batches, by the checkpoint service).
+    let recommendationLog = RecommendationLogBuffer()
     /// Sites already loaded, read without an actor hop on every request.
     let loadedSites = Mutex<[SiteID: SiteRuntime]>([:])
 
@@ -29,7 +31,7 @@ public final class Engine: Sendable {
         self.store = store
         self.now = clock
         self.logger = logger
-        let directory = SiteDirectory(store: store)
+        let directory = SiteDirectory(store: store, logger: logger)
         self.directory = directory
         self.keys = KeyRing(store: store, clock: clock)
         self.committer = GroupCommitter { [store, logger] works in
@@ -123,16 +125,20 @@ extension Engine {
 /// Loads each site's runtime once: last checkpoint, identities, catalog, then the log after the checkpoint.
 actor SiteDirectory {
     let store: any BaristaStore
+    let logger: Logger
     private var loaded: [SiteID: SiteRuntime] = [:]
     private var loading: [SiteID: Task<SiteRuntime, any Error>] = [:]
 
-    init(store: any BaristaStore) { self.store = store }
+    init(store: any BaristaStore, logger: Logger) {
+        self.store = store
+        self.logger = logger
+    }
 
     func runtime(_ id: SiteID) async throws -> SiteRuntime {
         if let runtime = loaded[id] { return runtime }
         if let task = loading[id] { return try await task.value }
-        let store = self.store
-        let task = Task { try await SiteDirectory.load(id, store: store) }
+        let store = self.store, logger = self.logger
+        let task = Task { try await SiteDirectory.load(id, store: store, logger: logger) }
         loading[id] = task
         defer { loading[id] = nil }
         let runtime = try await task.value
@@ -142,7 +148,7 @@ actor SiteDirectory {
 
     var all: [SiteRuntime] { Array(loaded.values) }
 
-    static func load(_ id: SiteID, store: any BaristaStore) async throws -> SiteRuntime {
+    static func load(_ id: SiteID, store: any BaristaStore, logger: Logger) async throws -> SiteRuntime {
         guard let site = try await store.sites().first(where: { $0.id == id }) else {
             throw BaristaError.notFound("site \(id) does not exist")
         }
@@ -154,7 +160,25 @@ actor SiteDirectory {
         state.catalog = Dictionary(items.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
         state.appliedSeq = checkpoint
         for id in state.profiles.keys { state.identities.register(id) }
-        var cursor = checkpoint
+        if let saved = try await store.loadLiveModels(site: id) {
+            do {
+                state.live = try LiveModels(serialized: saved.bytes)
+                state.liveSeq = saved.seq
+            } catch {
+                logger.warning("live models unreadable: rebuilding them from the whole log", metadata: ["site.id": "\(id)", "error": "\(error)"])
+            }
+        }
+        for item in items { state.live.upsert(item) }
+        var snapshot: ModelSnapshot?
+        if let stored = try await store.loadModel(site: id) {
+            do {
+                snapshot = try ModelSnapshot.load(stored, vocabulary: &state.live.vocabulary)
+                state.live.growItems()
+            } catch {
+                logger.warning("stored model unreadable: serving live models until the next training", metadata: ["site.id": "\(id)", "error": "\(error)"])
+            }
+        }
+        var cursor = min(checkpoint, state.liveSeq)
         while true {
             let events = try await store.events(site: id, after: cursor, limit: 10_000)
             guard let last = events.last?.seq else { break }
@@ -162,6 +186,9 @@ actor SiteDirectory {
             for event in events { state.apply(event, context: context) }
             cursor = last
         }
-        return SiteRuntime(state: state)
+        state.liveChanged = false
+        let runtime = SiteRuntime(state: state)
+        runtime.model.withLock { $0 = snapshot }
+        return runtime
     }
 }

@@ -1,5 +1,6 @@
 import BaristaCore
 import Foundation
+import BaristaModels
 import Synchronization
 
 /// Everything live about one site: identities, profiles, the catalog and settings.
@@ -14,6 +15,16 @@ struct SiteState: Sendable {
     var appliedSeq: Int64 = 0
     var dirty: Set<ProfileID> = []
     var removed: Set<ProfileID> = []
+    /// The live recommendation models, and the log position they include.
+    var live = LiveModels()
+    var liveSeq: Int64 = 0
+    /// Whether the live models learned anything since they were last saved.
+    var liveChanged = false
+    /// Trending lists by category number (-1: overall) and the log position they were computed at;
+    /// emptied when the catalog changes.
+    var trendingCache: [Int32: (seq: Int64, items: [ScoredItem])] = [:]
+    /// Outcomes of recommendations (events carrying a `recommendation_id`) not yet written to the store.
+    var pendingOutcomes: [RecommendationOutcome] = []
 
     func applyContext() -> ApplyContext {
         let catalog = self.catalog
@@ -21,8 +32,19 @@ struct SiteState: Sendable {
             feedbackWeights: site.settings.feedbackWeights, halfLife: site.settings.halfLifeSeconds, item: { catalog[$0] })
     }
 
-    /// Applies one committed event (and the merge it carries) to the profiles.
+    /// Applies one committed event (and the merge it carries) to the live models, then to the profiles.
+    ///
+    /// At start, the log is replayed from the older of the two checkpoints: each part skips the
+    /// events its own checkpoint already includes.
     mutating func apply(_ stored: StoredEvent, context: ApplyContext) {
+        let seq = stored.seq ?? .max
+        if seq > liveSeq {
+            live.observe(stored.event, before: profiles[stored.profileID], weights: context.feedbackWeights)
+            liveSeq = seq == .max ? liveSeq : seq
+            liveChanged = true
+        }
+        guard seq > appliedSeq else { return }
+        if let outcome = RecommendationOutcome(stored.event, profile: stored.profileID) { pendingOutcomes.append(outcome) }
         let id = stored.profileID
         if let loserID = stored.mergedProfileID, loserID != id {
             if let loser = profiles.removeValue(forKey: loserID) {
@@ -64,6 +86,8 @@ public enum ProfileLookup: String, Sendable, CaseIterable {
 final class SiteRuntime: Sendable {
     let id: SiteID
     let state: Mutex<SiteState>
+    /// The trained `for_you` model now served; replaced in one step by the trainer.
+    let model = Mutex<ModelSnapshot?>(nil)
 
     init(state: SiteState) {
         id = state.site.id

@@ -14,6 +14,10 @@ public struct ServerConfiguration: Sendable {
     public var limits: Limits
     /// How often changed profiles are checkpointed.
     public var checkpointInterval: Swift.Duration
+    /// Whether the background trainer runs (`--no-train` turns it off, e.g. for benchmarks of a fixed model).
+    public var trains: Bool = true
+    /// New events after which the trainer retrains a site's model (`--train-after-events`).
+    public var trainAfterEvents: Int64 = 10_000
 
     /// A configuration; by default 127.0.0.1:8080, API.md's limits and a checkpoint every 30 s.
     public init(host: String = "127.0.0.1", port: Int = 8080, limits: Limits = Limits(), checkpointInterval: Swift.Duration = .seconds(30)) {
@@ -36,6 +40,7 @@ public func buildRouter(engine: Engine, metrics: ServerMetrics, limits: Limits =
     ProfilesController(engine: engine, limits: limits).register(on: routes)
     ItemsController(engine: engine, limits: limits).register(on: routes)
     SettingsController(engine: engine, limits: limits).register(on: routes)
+    RecommendationsController(engine: engine, limits: limits).register(on: routes)
     OpenAPIDocument.publish(routes.docs)
     return router
 }
@@ -51,7 +56,8 @@ public func buildApplication(
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Barista"),
-        services: [CheckpointService(engine: engine, interval: configuration.checkpointInterval)],
+        services: [CheckpointService(engine: engine, interval: configuration.checkpointInterval)]
+            + (configuration.trains ? [TrainerService(engine: engine, minimumNewEvents: configuration.trainAfterEvents)] : []),
         onServerRunning: { channel in
             await onListening(configuration.host, channel.localAddress?.port ?? configuration.port)
         },

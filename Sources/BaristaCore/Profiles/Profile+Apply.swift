@@ -112,6 +112,7 @@ extension Profile {
                 let quantity = line["quantity"]?.doubleValue ?? 1
                 lineTotal += quantity * (line["price"]?.doubleValue ?? 0)
                 purchased.insert(itemID)
+                Self.record(itemID, at: at, in: &recentPurchases, limit: Self.recentPurchasesLimit)
                 addAffinity(itemID, weight: weight, at: at, context: context)
             }
             revenue += event.properties["revenue"]?.doubleValue ?? event.properties["total"]?.doubleValue ?? lineTotal
@@ -123,14 +124,19 @@ extension Profile {
     }
 
     private mutating func recordView(_ itemID: ItemID, at: Date) {
-        if let existing = recentlyViewed.firstIndex(where: { $0.itemID == itemID }) {
-            guard recentlyViewed[existing].at < at else { return }
-            recentlyViewed.remove(at: existing)
+        Self.record(itemID, at: at, in: &recentlyViewed, limit: Self.recentlyViewedLimit)
+    }
+
+    /// Moves `itemID` to its place (newest first) in a bounded, one-entry-per-item history.
+    private static func record(_ itemID: ItemID, at: Date, in history: inout [ViewedItem], limit: Int) {
+        if let existing = history.firstIndex(where: { $0.itemID == itemID }) {
+            guard history[existing].at < at else { return }
+            history.remove(at: existing)
         }
-        let position = recentlyViewed.firstIndex { $0.at < at } ?? recentlyViewed.endIndex
-        guard position < Self.recentlyViewedLimit else { return }
-        recentlyViewed.insert(ViewedItem(itemID: itemID, at: at), at: position)
-        if recentlyViewed.count > Self.recentlyViewedLimit { recentlyViewed.removeLast() }
+        let position = history.firstIndex { $0.at < at } ?? history.endIndex
+        guard position < limit else { return }
+        history.insert(ViewedItem(itemID: itemID, at: at), at: position)
+        if history.count > limit { history.removeLast() }
     }
 
     private mutating func addAffinity(_ itemID: ItemID, weight: Double, at: Date, context: ApplyContext) {
@@ -168,5 +174,8 @@ extension Profile {
         recentEvents = Array((recentEvents + other.recentEvents).sorted { $0.at > $1.at }.prefix(Self.recentLimit))
         eventCounts.merge(other.eventCounts, uniquingKeysWith: +)
         purchased.formUnion(other.purchased)
+        for purchase in other.recentPurchases.reversed() {
+            Self.record(purchase.itemID, at: purchase.at, in: &recentPurchases, limit: Self.recentPurchasesLimit)
+        }
     }
 }

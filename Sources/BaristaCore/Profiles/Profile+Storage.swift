@@ -29,6 +29,7 @@ extension Profile {
             }),
             "counts": .object(eventCounts.mapValues { .number(Double($0)) }),
             "purchased": .array(purchased.map { .string($0.rawValue) }),
+            "bought": .array(recentPurchases.map { .array([.string($0.itemID.rawValue), .number($0.at.timeIntervalSince1970)]) }),
         ]
         if let firstSeen { object["first_seen"] = .number(firstSeen.timeIntervalSince1970) }
         if let lastSeen { object["last_seen"] = .number(lastSeen.timeIntervalSince1970) }
@@ -50,10 +51,14 @@ extension Profile {
         firstSeen = date(value["first_seen"])
         lastSeen = date(value["last_seen"])
         channels = value["channels"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        recentlyViewed = value["viewed"]?.arrayValue?.compactMap { v in
-            guard let a = v.arrayValue, a.count == 2, let item = a[0].stringValue, let at = date(a[1]) else { return nil }
-            return ViewedItem(itemID: ItemID(item), at: at)
-        } ?? []
+        func history(_ v: JSONValue?) -> [ViewedItem] {
+            v?.arrayValue?.compactMap { v in
+                guard let a = v.arrayValue, a.count == 2, let item = a[0].stringValue, let at = date(a[1]) else { return nil }
+                return ViewedItem(itemID: ItemID(item), at: at)
+            } ?? []
+        }
+        recentlyViewed = history(value["viewed"])
+        recentPurchases = history(value["bought"])
         cart = value["cart"]?.arrayValue?.compactMap { v in
             guard let a = v.arrayValue, a.count == 4, let item = a[0].stringValue, let quantity = a[1].doubleValue, let at = date(a[3]) else { return nil }
             return CartLine(itemID: ItemID(item), quantity: quantity, price: a[2].doubleValue, addedAt: at)

@@ -37,6 +37,9 @@ public struct Profile: Sendable, Hashable {
     public var eventCounts: [String: Int] = [:]
     /// Items this person has ordered (for "exclude purchased").
     public var purchased: Set<ItemID> = []
+    /// The latest items ordered, newest first, one entry per item (its latest order), at most
+    /// ``recentPurchasesLimit``: the ordered history `for_you` and `next` read.
+    public var recentPurchases: [ViewedItem] = []
 
     /// An empty profile: a person with no events yet.
     public init(id: ProfileID) { self.id = id }
@@ -45,8 +48,10 @@ public struct Profile: Sendable, Hashable {
     public static let recentLimit = 20
     /// How many items ``recentlyViewed`` keeps (30).
     public static let recentlyViewedLimit = 30
+    /// How many items ``recentPurchases`` keeps (50).
+    public static let recentPurchasesLimit = 50
 
-    /// An entry of `recently_viewed`: an item and when the person last viewed it.
+    /// An entry of `recently_viewed` (or of ``recentPurchases``): an item and when the person last viewed (or ordered) it.
     public struct ViewedItem: Sendable, Hashable {
         /// `item_id` of the viewed item.
         public var itemID: ItemID

@@ -142,4 +142,29 @@ public enum OpenAPIDocument {
             "email_frequency_per_week": ["type": "number", "minimum": 0, "maximum": 100],
         ],
     ]
+
+    static let recommendationRequestSchema: JSONValue = [
+        "type": "object", "required": ["strategy"], "additionalProperties": false,
+        "properties": [
+            "user": ["type": "object", "properties": ["user_id": ["type": "string"], "anonymous_id": ["type": "string"]]],
+            "strategy": ["enum": .array(RecommendationStrategy.allCases.map { .string($0.rawValue) })],
+            "limit": ["type": "integer", "minimum": 1, "maximum": 100],
+            "context": ["type": "object", "properties": [
+                "item_id": ["type": "string"], "cart": ["type": "array", "items": ["type": "string"]], "channel": ["type": "string"],
+            ]],
+            "filters": ["type": "object", "additionalProperties": false, "properties": [
+                "category": ["oneOf": [["type": "string"], ["type": "array", "items": ["type": "string"]]]],
+                "price": ["type": "object", "additionalProperties": false, "properties": ["min": ["type": "number", "minimum": 0], "max": ["type": "number", "minimum": 0]]],
+                "in_stock": ["type": "boolean"],
+                "attributes": ["type": "object", "additionalProperties": ["type": "array", "items": ["type": "string"]]],
+            ]],
+            "exclude": ["type": "object", "additionalProperties": false, "properties": [
+                "purchased": ["type": "boolean"], "viewed": ["type": "boolean"], "cart": ["type": "boolean"],
+                "items": ["type": "array", "items": ["type": "string"]],
+            ]],
+            "diversity": ["type": "object", "required": ["max_per", "value"], "additionalProperties": false, "properties": [
+                "max_per": ["enum": ["brand", "category", "color", "style"]], "value": ["type": "integer", "minimum": 1, "maximum": 100],
+            ]],
+        ],
+    ]
 }

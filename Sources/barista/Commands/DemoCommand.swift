@@ -1,6 +1,7 @@
 import ArgumentParser
 import BaristaCore
 import BaristaEngine
+import BaristaServer
 import Foundation
 import Logging
 
@@ -36,7 +37,9 @@ struct DemoCommand: AsyncParsableCommand {
         try await engine.settle()
         bar.finish()
         let profiles = try await engine.profileCount(site: created.site.id)
-        Output.error("demo shop ready in \(ContinuousClock.now - started): \(items.imported) products, \(profiles) profiles, \(events.imported) events (\(events.rejected) rejected)")
+        let model = try await engine.train(site: created.site.id)
+        Output.error("demo shop ready in \(ContinuousClock.now - started): \(items.imported) products, \(profiles) profiles, \(events.imported) events (\(events.rejected) rejected)"
+            + (model.map { ", for_you model \($0.version) trained in \(String(format: "%.1f", $0.trainSeconds)) s" } ?? ""))
         let banner: @Sendable (String) -> Void = { url in
             Output.line("""
 
@@ -48,13 +51,15 @@ struct DemoCommand: AsyncParsableCommand {
 
                 Try:
                   curl -s \(url)/v1/profiles?limit=3 -H 'Authorization: Bearer \(created.secretKey)'
+                  curl -s \(url)/v1/recommendations -H 'Authorization: Bearer \(created.publishableKey)' \\
+                    -d '{"user":{"user_id":"cust-00001"},"strategy":"for_you","limit":5}'
                 """)
         }
         guard !noServe else {
             banner("http://\(host):\(port) (not serving: --no-serve)")
             return
         }
-        try await ServeCommand.serve(engine: engine, host: host, port: port, logger: logger, banner: banner)
+        try await ServeCommand.serve(engine: engine, configuration: ServerConfiguration(host: host, port: port), logger: logger, banner: banner)
     }
 
     /// Makes `dataDir` fresh: removes an earlier demo's data, refuses to touch anything else.

@@ -21,21 +21,34 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log format: json or text (env BARISTA_LOG_FORMAT).")
     var logFormat: String = ProcessInfo.processInfo.environment["BARISTA_LOG_FORMAT"] ?? "json"
 
+    @Flag(inversion: .prefixedNo, help: "Retrain each site's for_you model in the background.")
+    var train = true
+
+    @Option(help: "Retrain a site's model after this many new events (and hourly while any arrive).")
+    var trainAfterEvents: Int64 = 10_000
+
+    func validate() throws {
+        guard trainAfterEvents >= 1 else { throw ValidationError("--train-after-events must be 1 or more.") }
+    }
+
     func run() async throws {
         CLILogging.bootstrap(json: logFormat == "json")
         let logger = CLILogging.logger()
         let engine = try store.openEngine(logger: logger)
-        try await Self.serve(engine: engine, host: host, port: port, logger: logger)
+        var configuration = ServerConfiguration(host: host, port: port)
+        configuration.trains = train
+        configuration.trainAfterEvents = trainAfterEvents
+        try await Self.serve(engine: engine, configuration: configuration, logger: logger)
     }
 
     /// Loads every site, then serves until SIGTERM or SIGINT, finishing in-flight requests and
     /// checkpointing profiles before it exits.
-    static func serve(engine: Engine, host: String, port: Int, logger: Logger, banner: (@Sendable (String) -> Void)? = nil) async throws {
+    static func serve(engine: Engine, configuration: ServerConfiguration, logger: Logger, banner: (@Sendable (String) -> Void)? = nil) async throws {
         let started = ContinuousClock.now
         try await engine.warmUp()
         logger.info("sites loaded", metadata: ["seconds": "\(ContinuousClock.now - started)"])
         let app = buildApplication(
-            engine: engine, configuration: ServerConfiguration(host: host, port: port), logger: logger,
+            engine: engine, configuration: configuration, logger: logger,
             onListening: { host, port in
                 let url = "http://\(host):\(port)"
                 Output.line("listening on \(url)")

@@ -1,0 +1,88 @@
+import BaristaCore
+import BaristaModels
+import Dispatch
+import Foundation
+
+/// What one training of a site's `for_you` model did.
+public struct TrainingReport: Sendable {
+    /// `model_version` of the published model.
+    public var version: String
+    /// The log position it was trained through.
+    public var trainedThrough: Int64
+    /// Events read, and the people, items and (person, item) pairs they gave.
+    public var events: Int, people: Int, items: Int, pairs: Int
+    /// The hyper-parameters picked on the validation split, and the validation ndcg@10 they reached.
+    public var config: String
+    public var validationNDCG: Double
+    /// Seconds spent reading the log and training.
+    public var readSeconds: Double, trainSeconds: Double
+    /// Bytes the model holds in memory.
+    public var modelBytes: Int
+}
+
+extension Engine {
+    /// Trains a site's `for_you` model from its whole event log, publishes it to serving in one
+    /// step and stores it. Returns nil, without training, when no event arrived since the served
+    /// model was trained (unless `force`) or when the log has no interaction with an item.
+    ///
+    /// Serving goes on throughout: the log is read in pages, the numerics run on a dispatch queue
+    /// (not the async executor), and the new snapshot replaces the old one atomically.
+    /// - Parameter progress: called with a stage name and a fraction done in 0...1.
+    public func train(site: SiteID, force: Bool = false, progress: (@Sendable (String, Double) -> Void)? = nil) async throws -> TrainingReport? {
+        let runtime = try await runtime(site)
+        let (through, weights) = runtime.state.withLock { ($0.appliedSeq, $0.site.settings.feedbackWeights) }
+        let served = runtime.model.withLock { $0?.trainedThrough }
+        if !force, let served, served >= through { return nil }
+        let clock = ContinuousClock(), started = clock.now
+
+        var collector = InteractionCollector(weights: weights)
+        var cursor: Int64 = 0
+        while cursor < through {
+            let page = try await store.events(site: site, after: cursor, limit: 10_000)
+            guard let last = page.last?.seq else { break }
+            for stored in page where (stored.seq ?? 0) <= through { collector.add(stored) }
+            cursor = last
+            progress?("reading the log", Double(min(cursor, through)) / Double(max(through, 1)))
+        }
+        guard let data = collector.trainingData() else { return nil }
+        let readSeconds = (clock.now - started).seconds
+
+        let trainingStart = clock.now
+        let training = data.training
+        let trainingProgress: (@Sendable (Double) -> Void)? = progress.map { report in { @Sendable fraction in report("training", fraction) } }
+        let tuned = await withCheckedContinuation { (continuation: CheckedContinuation<(model: ForYouModel, config: ForYouConfig, validationNDCG: Double), Never>) in
+            DispatchQueue.global(qos: .utility).async {
+                continuation.resume(returning: ForYouModel.tuned(training: training, progress: trainingProgress))
+            }
+        }
+        let trainSeconds = (clock.now - trainingStart).seconds
+        let finished = now()
+        let version = Timestamp.format(finished) + "#\(through)"
+        let snapshot = runtime.state.withLock { state in
+            let snapshot = ModelSnapshot(
+                version: version, trainedThrough: through, model: tuned.model, itemIDs: data.itemIDs, vocabulary: &state.live.vocabulary)
+            state.live.growItems()
+            return snapshot
+        }
+        runtime.model.withLock { $0 = snapshot }
+        try await store.saveModel(snapshot.stored(createdAt: finished), site: site)
+        logger.info("model trained", metadata: ["site.id": "\(site)", "model.version": "\(version)", "seconds": "\(trainSeconds)"])
+        return TrainingReport(
+            version: version, trainedThrough: through, events: collector.events, people: data.people, items: data.itemIDs.count,
+            pairs: data.training.entryCount, config: "\(tuned.config)", validationNDCG: tuned.validationNDCG,
+            readSeconds: readSeconds, trainSeconds: trainSeconds, modelBytes: tuned.model.memoryBytes)
+    }
+
+    /// How many events arrived since a site's served model was trained (all of them before the first).
+    public func eventsSinceTraining(site: SiteID) async throws -> (newEvents: Int64, hasModel: Bool) {
+        let runtime = try await runtime(site)
+        let through = runtime.state.withLock { $0.appliedSeq }
+        let served = runtime.model.withLock { $0?.trainedThrough }
+        return (through - (served ?? 0), served != nil)
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a `Double`.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+}

@@ -1,0 +1,54 @@
+import BaristaCore
+import Foundation
+import ServiceLifecycle
+
+/// Retrains each site's `for_you` model in the background: when `minimumNewEvents` events arrived
+/// since the served model was trained, or when any arrived and the model is older than `maximumAge`.
+/// A site with a stored model and nothing new is not retrained at start.
+///
+/// One site trains at a time; serving continues on the previous snapshot until the new one is
+/// published. Failures are logged and retried at the next check.
+public struct TrainerService: Service {
+    let engine: Engine
+    let checkEvery: Duration
+    let minimumNewEvents: Int64
+    let maximumAge: Duration
+
+    /// - Parameters:
+    ///   - checkEvery: how often sites are looked at (30 s).
+    ///   - minimumNewEvents: new events that trigger a training (10,000).
+    ///   - maximumAge: the longest a model serves while newer events exist (1 hour).
+    public init(engine: Engine, checkEvery: Duration = .seconds(30), minimumNewEvents: Int64 = 10_000, maximumAge: Duration = .seconds(3600)) {
+        self.engine = engine
+        self.checkEvery = checkEvery
+        self.minimumNewEvents = minimumNewEvents
+        self.maximumAge = maximumAge
+    }
+
+    /// Checks the sites every `checkEvery` until graceful shutdown.
+    public func run() async throws {
+        var lastTrained: [SiteID: ContinuousClock.Instant] = [:]
+        let clock = ContinuousClock()
+        while !Task.isCancelledOrShuttingDown {
+            for site in (try? await engine.sites()) ?? [] {
+                guard !Task.isCancelledOrShuttingDown else { break }
+                do {
+                    let (newEvents, hasModel) = try await engine.eventsSinceTraining(site: site.id)
+                    guard newEvents > 0 else { continue }
+                    let age = lastTrained[site.id].map { $0.duration(to: clock.now) }
+                    let due = !hasModel || newEvents >= minimumNewEvents || (age ?? maximumAge) >= maximumAge
+                    guard due else { continue }
+                    if try await engine.train(site: site.id) != nil { lastTrained[site.id] = clock.now }
+                } catch {
+                    engine.logger.error("training failed", metadata: ["site.id": "\(site.id)", "error": "\(error)"])
+                }
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: checkEvery) }
+        }
+    }
+}
+
+extension Task where Success == Never, Failure == Never {
+    /// Whether the task is cancelled or its service group is shutting down gracefully.
+    static var isCancelledOrShuttingDown: Bool { isCancelled || isShuttingDownGracefully }
+}
