@@ -14,9 +14,9 @@
 #   4. `barista serve --no-train` on a free port; wait for GET /health; warm up BENCH_WARMUP s with
 #      the for_you load.
 # Then BENCH_REPEATS (3) times, alternating on the one server:
-#      wrk -t1 -c32 -d10s --latency -s Benchmarks/wrk/for-you.lua   (random known person, limit 10)
+#      wrk -t1 -c32 -d10s --latency -s Benchmarks/wrk/recommendations.lua   (for_you, random known person, limit 10)
 #      wrk -t1 -c32 -d10s --latency URL/health
-# and once each, informative: similar.lua (random item as context) and trending.lua. The server's
+# and once each, informative: the same script with BENCH_STRATEGY=similar (random item as context) and trending. The server's
 # VmRSS/VmHWM (/proc/PID/status) are read when idle, after the repeats and at the end; then it is
 # stopped with SIGTERM.
 #
@@ -219,20 +219,48 @@ log "  up in $(cat "$WORK/start.time") s, $(cat "$WORK/memory-idle.json")"
 
 export BARISTA_KEY="$PUBLISHABLE_KEY" BENCH_PEOPLE="$PEOPLE" BENCH_ITEMS="$ITEMS"
 log "warming up ${WARMUP} s"
-wrk -t1 -c32 "-d${WARMUP}s" -s Benchmarks/wrk/for-you.lua "$URL" >"$WORK/warmup.txt"
+BENCH_STRATEGY=for_you wrk -t1 -c32 "-d${WARMUP}s" -s Benchmarks/wrk/recommendations.lua "$URL" >"$WORK/warmup.txt"
 bench_result "$WORK/warmup.txt" >"$WORK/warmup.json"
+
+# The load scripts do not read bodies (a Lua response() callback would measure wrk, not Barista):
+# sample answers of each strategy here instead, for empty item lists and non-2xx statuses.
+log "sampling answers"
+python3 - "$URL" "$PUBLISHABLE_KEY" "$PEOPLE" "$ITEMS" >"$WORK/samples.json" <<'SAMPLE'
+import json, random, sys, urllib.error, urllib.request
+url, key, people, items = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+rng = random.Random(7)
+result = {}
+for strategy in ("for_you", "similar", "trending"):
+    counts = {"sampled": 0, "empty": 0, "non_2xx": 0}
+    for _ in range(200):
+        body = {"user": {"user_id": f"u{rng.randrange(people)}"}, "strategy": strategy, "limit": 10}
+        if strategy == "similar":
+            body["context"] = {"item_id": f"sku-{rng.randrange(items)}"}
+        request = urllib.request.Request(url + "/v1/recommendations", data=json.dumps(body).encode(),
+                                         headers={"Authorization": "Bearer " + key, "Content-Type": "application/json"})
+        counts["sampled"] += 1
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                if not json.load(response).get("items"):
+                    counts["empty"] += 1
+        except urllib.error.HTTPError:
+            counts["non_2xx"] += 1
+    result[strategy] = counts
+print(json.dumps(result))
+SAMPLE
+log "  $(cat "$WORK/samples.json")"
 
 for i in $(seq 1 "$REPEATS"); do
     log "repeat $i/$REPEATS"
-    run_wrk "for_you-$i" "$URL" Benchmarks/wrk/for-you.lua
+    BENCH_STRATEGY=for_you run_wrk "for_you-$i" "$URL" Benchmarks/wrk/recommendations.lua
     run_wrk "health-$i" "$URL/health"
 done
 memory >"$WORK/memory-load.json" || echo '{}' >"$WORK/memory-load.json"
 log "  after the repeats: $(cat "$WORK/memory-load.json")"
 
 log "informative passes"
-run_wrk similar "$URL" Benchmarks/wrk/similar.lua
-run_wrk trending "$URL" Benchmarks/wrk/trending.lua
+BENCH_STRATEGY=similar run_wrk similar "$URL" Benchmarks/wrk/recommendations.lua
+BENCH_STRATEGY=trending run_wrk trending "$URL" Benchmarks/wrk/recommendations.lua
 memory >"$WORK/memory-end.json" || echo '{}' >"$WORK/memory-end.json"
 
 STOP_START="$(now)"
@@ -284,10 +312,10 @@ def wrk(name):
     lua = load(f"{name}.json") or {}
     if lua:
         run["lua"] = lua
-    # The Lua count (anything outside 200-299) and wrk's (>= 400 only): the larger of the two.
     run["non_2xx"] = max(run["wrk_non_2xx_or_3xx"], lua.get("non_2xx", 0))
-    run["empty_items"] = lua.get("empty_items")
     return run
+
+samples = load("samples.json") or {}
 
 med = statistics.median
 runs = [{"for_you": wrk(f"for_you-{i}"), "health": wrk(f"health-{i}")} for i in range(1, repeats + 1)]
@@ -306,7 +334,7 @@ p99 = med([r["for_you"]["p99_ms"] for r in runs])
 fy_non2xx = sum(r["for_you"]["non_2xx"] for r in runs) + warm["non_2xx"]
 health_non2xx = sum(r["health"]["non_2xx"] for r in runs)
 socket_errors = sum(r["for_you"]["socket_errors"] + r["health"]["socket_errors"] for r in runs) + warm["socket_errors"]
-empty = sum(r["for_you"]["empty_items"] or 0 for r in runs)
+empty = samples.get("for_you", {}).get("empty", 0) + samples.get("for_you", {}).get("non_2xx", 0)
 first_error = next((r["for_you"]["lua"].get("first_error") for r in runs if r["for_you"].get("lua", {}).get("first_error")),
                    warm_lua.get("first_error") or None)
 
@@ -337,8 +365,8 @@ summary = {
     "file_system": fs_type, "size": size, "items": generated["items"], "people": generated["people"],
     "views_per_person": generated["views_per_person"], "events": generated["events"], "seed": generated["seed"],
     "repeats": repeats, "seconds_per_run": float(duration), "warmup_seconds": float(warmup),
-    "wrk": {"for_you": "-t1 -c32 --latency -s for-you.lua", "health": "-t1 -c32 --latency GET /health",
-            "similar": "-t1 -c32 --latency -s similar.lua", "trending": "-t1 -c32 --latency -s trending.lua"},
+    "wrk": {"for_you": "-t1 -c32 --latency -s recommendations.lua (BENCH_STRATEGY=for_you)", "health": "-t1 -c32 --latency GET /health",
+            "similar": "-t1 -c32 --latency -s recommendations.lua (similar)", "trending": "-t1 -c32 --latency -s recommendations.lua (trending)"},
     "median": {"for_you_requests_per_second": fy, "health_requests_per_second": health, "ratio": ratio,
                "paired_ratio": med([r["ratio"] for r in runs]), "for_you_p50_ms": p50, "for_you_p99_ms": p99,
                "health_p99_ms": med([r["health"]["p99_ms"] for r in runs])},
@@ -364,9 +392,9 @@ rows = [
     ("GET /health (req/s, median)", f"{health:,.0f}  (runs " + ", ".join(f"{r['health']['requests_per_second']:,.0f}" for r in runs) + ")"),
     ("ratio for_you / health (bar >= 0.50)", f"{ratio:.2f}  (paired median {summary['median']['paired_ratio']:.2f}; runs " + ", ".join(f"{r['ratio']:.2f}" for r in runs) + ")"),
     ("for_you p50 / p99 (bar p99 <= 5 ms)", f"{fmt(p50)} / {fmt(p99)} ms"),
-    ("non-2xx for_you / health (bar 0)", f"{fy_non2xx} / {health_non2xx}; socket errors {socket_errors}; empty lists {empty}"),
-    ("similar (informative)", f"{similar['requests_per_second']:,.0f} req/s, p50 {fmt(similar['p50_ms'])} / p99 {fmt(similar['p99_ms'])} ms, {similar['non_2xx']} non-2xx, {similar['empty_items']} empty lists"),
-    ("trending (informative)", f"{trending['requests_per_second']:,.0f} req/s, p50 {fmt(trending['p50_ms'])} / p99 {fmt(trending['p99_ms'])} ms, {trending['non_2xx']} non-2xx, {trending['empty_items']} empty lists"),
+    ("non-2xx for_you / health (bar 0)", f"{fy_non2xx} / {health_non2xx}; socket errors {socket_errors}; empty or failed of {samples.get('for_you', {}).get('sampled')} sampled: {empty}"),
+    ("similar (informative)", f"{similar['requests_per_second']:,.0f} req/s, p50 {fmt(similar['p50_ms'])} / p99 {fmt(similar['p99_ms'])} ms, {similar['non_2xx']} non-2xx, {samples.get('similar', {}).get('empty')} empty of {samples.get('similar', {}).get('sampled')} sampled"),
+    ("trending (informative)", f"{trending['requests_per_second']:,.0f} req/s, p50 {fmt(trending['p50_ms'])} / p99 {fmt(trending['p99_ms'])} ms, {trending['non_2xx']} non-2xx, {samples.get('trending', {}).get('empty')} empty of {samples.get('trending', {}).get('sampled')} sampled"),
     ("server RSS idle / after load / peak", f"{mib(memory['idle'].get('vmrss_kb'))} / {mib(memory['load'].get('vmrss_kb'))} / {mib(memory['end'].get('vmhwm_kb'))}"),
     ("import items / events (s)", f"{steps['import_items']['wall_seconds']:.1f} / {steps['import_events']['wall_seconds']:.1f}"),
     ("train (s wall; train_seconds)", f"{steps['train']['wall_seconds']:.1f}; {train.get('train_seconds')}; model {mib((train.get('model_bytes') or 0) / 1024)}; {train.get('config')}"),

@@ -13,6 +13,7 @@ extension Engine {
                 state.live.upsert(item)
             }
             state.trendingCache.removeAll()
+            state.servingGeneration += 1
         }
         return created
     }
@@ -30,6 +31,7 @@ extension Engine {
             state.catalog.removeValue(forKey: id)
             state.live.remove(id)
             state.trendingCache.removeAll()
+            state.servingGeneration += 1
         }
         return existed
     }

@@ -70,9 +70,11 @@ public struct CheckpointService: Service {
         self.liveInterval = liveInterval
     }
 
-    /// Runs upkeep every 5 s and the checkpoints on their intervals until graceful shutdown, then checkpoints once more.
+    /// Writes the recommendation log every second (small batches keep the write off the latency
+    /// tail), runs store maintenance every 5 s and the checkpoints on their intervals until
+    /// graceful shutdown, then checkpoints once more.
     public func run() async throws {
-        let tick = Swift.Duration.seconds(5)
+        let tick = Swift.Duration.seconds(1)
         let ticks = AsyncStream<Void> { continuation in
             let task = Task {
                 while !Task.isCancelled {
@@ -82,13 +84,17 @@ public struct CheckpointService: Service {
             }
             continuation.onTermination = { _ in task.cancel() }
         }
-        var sinceCheckpoint = Swift.Duration.zero, sinceLive = Swift.Duration.zero
+        var elapsed = Swift.Duration.zero, sinceCheckpoint = Swift.Duration.zero, sinceLive = Swift.Duration.zero
         for await _ in ticks.cancelOnGracefulShutdown() {
             do {
-                _ = try await engine.store.performMaintenance()
                 try await engine.flushRecommendationLog()
+                elapsed += tick
                 sinceCheckpoint += tick
                 sinceLive += tick
+                if elapsed >= .seconds(5) {
+                    elapsed = .zero
+                    _ = try await engine.store.performMaintenance()
+                }
                 if sinceCheckpoint >= interval {
                     sinceCheckpoint = .zero
                     try await engine.checkpoint()

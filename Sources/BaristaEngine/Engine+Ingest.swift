@@ -103,6 +103,8 @@ extension Engine {
                 let all = [profile] + state.identities.remove(profile)
                 for id in all {
                     state.profiles[id] = nil
+                    state.profileVersions[id] = nil
+                    state.answerCache.remove(profile: id)
                     state.dirty.remove(id)
                     state.removed.remove(id)
                 }

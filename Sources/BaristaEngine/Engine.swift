@@ -117,7 +117,10 @@ extension Engine {
         let current = runtime.state.withLock { $0.site.settings }
         let updated = try current.patched(with: patch).get()
         try await store.updateSettings(updated, site: site)
-        runtime.state.withLock { $0.site.settings = updated }
+        runtime.state.withLock { state in
+            state.site.settings = updated
+            state.servingGeneration += 1
+        }
         return updated
     }
 }

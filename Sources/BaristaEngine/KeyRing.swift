@@ -10,6 +10,9 @@ final class KeyRing: Sendable {
     let store: any BaristaStore
     let clock: @Sendable () -> Date
     private let state = Mutex<(byHash: [String: APIKeyRecord], loadedAt: Date?)>(([:], nil))
+    /// Hashes of keys presented recently, so a busy key is hashed once, not on every request
+    /// (bounded; whether the key is still valid is always looked up by its hash).
+    private let hashes = Mutex<[String: String]>([:])
 
     init(store: any BaristaStore, clock: @escaping @Sendable () -> Date) {
         self.store = store
@@ -30,7 +33,14 @@ final class KeyRing: Sendable {
 
     func authenticate(_ key: String) async -> (site: SiteID, scope: KeyScope)? {
         guard key.hasPrefix("sk_") || key.hasPrefix("pk_"), key.count < 200 else { return nil }
-        let hash = Self.hash(key)
+        let hash = hashes.withLock { $0[key] } ?? {
+            let hash = Self.hash(key)
+            hashes.withLock { hashes in
+                if hashes.count >= 10_000 { hashes.removeAll(keepingCapacity: true) }
+                hashes[key] = hash
+            }
+            return hash
+        }()
         let age = state.withLock { state in state.loadedAt.map { clock().timeIntervalSince($0) } ?? .infinity }
         let refreshed = age > 5
         if refreshed { await reload() }

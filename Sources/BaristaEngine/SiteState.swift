@@ -23,6 +23,11 @@ struct SiteState: Sendable {
     /// Trending lists by category number (-1: overall) and the log position they were computed at;
     /// emptied when the catalog changes.
     var trendingCache: [Int32: (seq: Int64, items: [ScoredItem])] = [:]
+    /// The log position of each profile's latest event (what cached answers are checked against).
+    var profileVersions: [ProfileID: Int64] = [:]
+    /// Bumped by every catalog and settings change (what cached answers are checked against).
+    var servingGeneration = 0
+    var answerCache = AnswerCache()
     /// Outcomes of recommendations (events carrying a `recommendation_id`) not yet written to the store.
     var pendingOutcomes: [RecommendationOutcome] = []
 
@@ -52,8 +57,10 @@ struct SiteState: Sendable {
             }
             dirty.remove(loserID)
             removed.insert(loserID)
+            profileVersions[loserID] = nil
         }
         profiles[id, default: Profile(id: id)].apply(stored.event, context: context)
+        profileVersions[id] = seq
         dirty.insert(id)
         removed.remove(id)
         if let seq = stored.seq, seq > appliedSeq { appliedSeq = seq }

@@ -10,16 +10,24 @@ extension SQLiteStore {
         guard !impressions.isEmpty else { return }
         // Encode outside the writer: the single write connection is the bottleneck.
         let items = impressions.map { JSON.string(.array($0.items.map { .string($0.rawValue) })) }
-        try await writer.write { db in
-            let insert = try db.cachedStatement(sql: """
-                INSERT INTO recommendation_impressions (site_id, recommendation_id, profile_id, strategy, items, item_count, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (site_id, recommendation_id) DO NOTHING
-                """)
-            for (impression, items) in zip(impressions, items) {
-                try insert.execute(arguments: [
-                    site.rawValue, impression.id, impression.profileID?.rawValue, impression.strategy, items,
-                    impression.items.count, impression.at.timeIntervalSince1970,
-                ])
+        // Impressions are a lossy log (the engine buffers them for a second anyway), so their commit
+        // does not wait for the disk: synchronous=NORMAL for this transaction only. The next event
+        // commit (synchronous=FULL) syncs the log with them in it.
+        try await writer.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
+            try db.inTransaction {
+                let insert = try db.cachedStatement(sql: """
+                    INSERT INTO recommendation_impressions (site_id, recommendation_id, profile_id, strategy, items, item_count, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (site_id, recommendation_id) DO NOTHING
+                    """)
+                for (impression, items) in zip(impressions, items) {
+                    try insert.execute(arguments: [
+                        site.rawValue, impression.id, impression.profileID?.rawValue, impression.strategy, items,
+                        impression.items.count, impression.at.timeIntervalSince1970,
+                    ])
+                }
+                return .commit
             }
         }
     }

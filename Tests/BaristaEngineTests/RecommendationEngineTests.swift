@@ -49,6 +49,31 @@ struct RecommendationEngineTests {
         #expect(try await h.engine.train(site: h.site) != nil)
     }
 
+    @Test func withATrainedModelAViewStillChangesTheNextAnswer() async throws {
+        let h = try await EngineHarness()
+        try await Self.shop(h)
+        _ = try #require(try await h.engine.train(site: h.site))
+        var request = Self.forYou("p1")
+        request.limit = 8
+        let first = try await h.engine.recommend(request, site: h.site)
+        let again = try await h.engine.recommend(request, site: h.site)
+        #expect(first.items.map(\.item.id) == again.items.map(\.item.id), "a repeated question gets the same answer")
+        #expect(first.items.first?.item.category == "camping")
+        func fashionRank(_ result: RecommendationResult) -> Int { result.items.firstIndex { $0.item.category == "fashion" } ?? .max }
+        _ = try await h.engine.ingest([
+            Fixtures.track("Product Viewed", user: "p1", at: Fixtures.now.addingTimeInterval(-2), properties: ["product_id": "fash-1"]),
+            Fixtures.track("Product Viewed", user: "p1", at: Fixtures.now.addingTimeInterval(-1), properties: ["product_id": "fash-2"]),
+        ], site: h.site)
+        let after = try await h.engine.recommend(request, site: h.site)
+        #expect(fashionRank(after) < fashionRank(first), "the person's new views count at once: \(first.items.map(\.item.id)) → \(after.items.map(\.item.id))")
+        // A catalog change (out of stock) reaches a cached answer too.
+        let top = try #require(after.items.first?.item)
+        var gone = top
+        gone.inStock = false
+        _ = try await h.engine.upsertItems([gone], site: h.site)
+        #expect(try await h.engine.recommend(request, site: h.site).items.allSatisfy { $0.item.id != top.id })
+    }
+
     @Test func snapshotsSwapUnderConcurrentRequestsWithoutErrors() async throws {
         let h = try await EngineHarness()
         try await Self.shop(h)

@@ -155,6 +155,46 @@ struct LiveServerTests {
     }
 }
 
+extension LiveServerTests {
+    @Test func aModelTrainedFromTheCommandLineIsServedWithoutRetraining() async throws {
+        let dataDir = BaristaProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dataDir) }
+        let keys = try Self.createSite(dataDir)
+        let items = dataDir + "/items.jsonl", events = dataDir + "/events.jsonl"
+        try (1...12).map { #"{"item_id":"sku-\#($0)","title":"Item \#($0)","category":"\#($0 <= 6 ? "tea" : "coffee")"}"# }
+            .joined(separator: "\n").write(toFile: items, atomically: true, encoding: .utf8)
+        var lines: [String] = []
+        for person in 0..<30 {
+            let range = person % 2 == 0 ? 1...6 : 7...12
+            for (step, item) in range.shuffled().prefix(4).enumerated() {
+                lines.append(#"{"type":"track","event":"Product Viewed","user_id":"p\#(person)","timestamp":\#(1_700_000_000 + person * 100 + step),"properties":{"product_id":"sku-\#(item)"}}"#)
+            }
+        }
+        try lines.joined(separator: "\n").write(toFile: events, atomically: true, encoding: .utf8)
+        #expect(try BaristaProcess.run(["import", "items", items, "--data-dir", dataDir, "--format", "jsonl"]).status == 0)
+        #expect(try BaristaProcess.run(["import", "events", events, "--data-dir", dataDir, "--format", "jsonl"]).status == 0)
+
+        let trained = try BaristaProcess.run(["train", "--data-dir", dataDir, "--json"])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let report = try JSON.parse(trained.stdout.split(separator: "\n").last.map(String.init) ?? "")
+        #expect(report["trained"] == true && report["people"] == 30 && report["items"] == 12)
+        let version = try #require(report["model_version"]?.stringValue)
+        let again = try JSON.parse(try BaristaProcess.run(["train", "--data-dir", dataDir, "--json"]).stdout.split(separator: "\n").last.map(String.init) ?? "")
+        #expect(again["trained"] == false, "nothing new since the stored model")
+
+        let server = try LiveServer(dataDir: dataDir)
+        let reply = try await server.request("POST", "/v1/recommendations", key: keys.publishable,
+            body: #"{"user":{"user_id":"p0"},"strategy":"for_you","limit":3}"#)
+        #expect(reply.status == 200)
+        let answer = try JSON.parse(reply.body)
+        #expect(answer["model_version"]?.stringValue == version)
+        let categories = answer["items"]?.arrayValue?.compactMap { $0["item"]?["category"]?.stringValue } ?? []
+        #expect(categories.count == 3 && categories.allSatisfy { $0 == "tea" }, "\(reply.body)")
+        #expect(server.stop(signal: SIGTERM) == 0)
+        #expect(!server.logs().contains("model trained"), "serve does not retrain at start when nothing new arrived")
+    }
+}
+
 /// A value shared between concurrent test tasks.
 final class Shared<Value: Sendable>: Sendable {
     private let mutex: Mutex<Value>

@@ -15,7 +15,7 @@ public struct EventValidator: Sendable {
 
     /// Validates `value` received at `now`; `makeMessageID` names events that came without one.
     public func validate(
-        _ value: JSONValue, at base: JSONPointer, now: Date, makeMessageID: () -> String = { "gen-" + RandomID.string(length: 24) }
+        _ value: JSONValue, at base: JSONPointer, now: Date, makeMessageID: () -> String = { "gen-" + RandomID.unique(length: 24) }
     ) -> Result<Event, ValidationErrors> {
         guard case .object(let object) = value else {
             return .failure(ValidationErrors([FieldError(field: base.description, message: "an event must be an object, not \(value.typeDescription)")]))

@@ -253,4 +253,12 @@ extension JSONWriter {
     mutating func writeRaw(_ byte: UInt8?) {
         if let byte { output.append(byte) }
     }
+
+    mutating func writeRaw(_ text: String) {
+        output.append(contentsOf: text.utf8)
+    }
+
+    mutating func reserve(_ capacity: Int) {
+        output.reserveCapacity(capacity)
+    }
 }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A site: one tenant (a brand or a shop). Every key, event, profile and item belongs to one.
 public struct SiteID: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
     /// The id as text (`site_…`).
@@ -48,12 +50,20 @@ public struct ItemID: RawRepresentable, Hashable, Sendable, Codable, Comparable,
 public enum RandomID {
     static let alphabet = Array("abcdefghijkmnpqrstuvwxyz23456789".utf8)
 
-    /// A random string of `length` characters drawn from `generator`.
+    /// A random string of `length` characters drawn from `generator`: each 64-bit draw gives 12
+    /// characters (5 bits each: the alphabet has 32 letters, so every character is uniform).
     public static func string(length: Int, using generator: inout some RandomNumberGenerator) -> String {
         var bytes = [UInt8]()
         bytes.reserveCapacity(length)
+        var bits: UInt64 = 0, left = 0
         for _ in 0..<length {
-            bytes.append(alphabet[Int(generator.next(upperBound: UInt32(alphabet.count)))])
+            if left == 0 {
+                bits = generator.next()
+                left = 12
+            }
+            bytes.append(alphabet[Int(bits & 31)])
+            bits >>= 5
+            left -= 1
         }
         return String(decoding: bytes, as: UTF8.self)
     }
@@ -62,5 +72,39 @@ public enum RandomID {
     public static func string(length: Int) -> String {
         var generator = SystemRandomNumberGenerator()
         return string(length: length, using: &generator)
+    }
+
+    /// A random string for ids that must be unique but need not be secret (`rec_…` answers,
+    /// generated `message_id`s): drawn from a fast generator seeded once from the system's, so it
+    /// costs no system call. Keys use ``string(length:)``.
+    public static func unique(length: Int) -> String {
+        fast.withLock { string(length: length, using: &$0) }
+    }
+
+    private static let fast: Mutex<Xoshiro256> = {
+        var system = SystemRandomNumberGenerator()
+        return Mutex(Xoshiro256(seed: (system.next(), system.next(), system.next(), system.next())))
+    }()
+}
+
+/// xoshiro256** (Blackman and Vigna): a small, fast, non-cryptographic generator.
+struct Xoshiro256: RandomNumberGenerator {
+    private var s: (UInt64, UInt64, UInt64, UInt64)
+
+    init(seed: (UInt64, UInt64, UInt64, UInt64)) {
+        s = seed
+        if s == (0, 0, 0, 0) { s.0 = 0x9E37_79B9_7F4A_7C15 }
+    }
+
+    mutating func next() -> UInt64 {
+        let result = ((s.1 &* 5) << 7 | (s.1 &* 5) >> 57) &* 9
+        let t = s.1 << 17
+        s.2 ^= s.0
+        s.3 ^= s.1
+        s.1 ^= s.2
+        s.0 ^= s.3
+        s.2 ^= t
+        s.3 = s.3 << 45 | s.3 >> 19
+        return result
     }
 }

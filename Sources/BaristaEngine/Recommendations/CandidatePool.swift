@@ -1,49 +1,64 @@
 import BaristaModels
 
 /// Candidates of one request: a score and a reason per item (live item numbers), merged from
-/// several sources; the first reason that scored an item highest is kept.
+/// several sources; an item's reason is that of its largest single contribution.
 struct CandidatePool: Sendable {
-    private(set) var scores: [Int32: Float] = [:]
-    private(set) var reasons: [Int32: RecommendationReason] = [:]
-    private var best: [Int32: Float] = [:]
-    /// Items in the order they first arrived (for stable ties).
-    private(set) var order: [Int32] = []
+    struct Entry: Sendable {
+        var item: Int32
+        var score: Float
+        var best: Float
+        var reason: RecommendationReason
+    }
 
-    var isEmpty: Bool { scores.isEmpty }
-    var count: Int { scores.count }
+    /// In arrival order, which breaks ties.
+    private(set) var entries: [Entry] = []
+    private var position: [Int32: Int] = [:]
+
+    var isEmpty: Bool { entries.isEmpty }
+    var count: Int { entries.count }
 
     /// Adds `score` to `item`, with `reason` when it is this item's largest contribution so far.
     mutating func add(_ item: Int32, _ score: Float, _ reason: RecommendationReason) {
         guard score.isFinite, score > 0 else { return }
-        if let current = scores[item] {
-            scores[item] = current + score
-            if score > best[item, default: 0] {
-                best[item] = score
-                reasons[item] = reason
+        if let index = position[item] {
+            entries[index].score += score
+            if score > entries[index].best {
+                entries[index].best = score
+                entries[index].reason = reason
             }
         } else {
-            scores[item] = score
-            best[item] = score
-            reasons[item] = reason
-            order.append(item)
+            position[item] = entries.count
+            entries.append(Entry(item: item, score: score, best: score, reason: reason))
         }
     }
 
     /// Adds a ranked list scaled so its best item gets `weight`.
-    mutating func add(_ list: [ScoredItem], weight: Float, _ reason: (ScoredItem) -> RecommendationReason) {
+    mutating func add(_ list: some Collection<ScoredItem>, weight: Float, _ reason: (ScoredItem) -> RecommendationReason) {
         guard let top = list.first?.score, top > 0 else { return }
         for entry in list { add(entry.item, weight * entry.score / top, reason(entry)) }
     }
 
-    /// Multiplies an item's score (boosts, buries, stated preferences).
-    mutating func scale(_ item: Int32, by factor: Float) {
-        if let current = scores[item] { scores[item] = current * factor }
+    /// Multiplies every candidate's score by what `factor` says for its item (boosts, buries, preferences).
+    mutating func scale(by factor: (Int32) -> Float) {
+        for index in entries.indices { entries[index].score *= factor(entries[index].item) }
     }
 
     /// Every candidate, best first; ties keep arrival order.
-    func ranked() -> [(item: Int32, score: Float, reason: RecommendationReason)] {
-        let position = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
-        return scores.map { (item: $0.key, score: $0.value, reason: reasons[$0.key] ?? .trending) }
-            .sorted { $0.score != $1.score ? $0.score > $1.score : position[$0.item]! < position[$1.item]! }
+    func ranked() -> [Entry] {
+        entries.enumerated().sorted { a, b in a.element.score != b.element.score ? a.element.score > b.element.score : a.offset < b.offset }
+            .map(\.element)
+    }
+}
+
+extension Array where Element == ScoredItem {
+    /// The first `count` entries whose item passes `include`, in order.
+    func first(_ count: Int, where include: (Int32) -> Bool) -> [ScoredItem] {
+        var kept: [ScoredItem] = []
+        kept.reserveCapacity(Swift.min(count, self.count))
+        for entry in self where include(entry.item) {
+            kept.append(entry)
+            if kept.count == count { break }
+        }
+        return kept
     }
 }

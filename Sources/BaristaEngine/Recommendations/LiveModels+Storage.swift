@@ -21,7 +21,7 @@ extension LiveModels {
         guard try reader.take(Self.magic.count) == Self.magic else { throw ByteReader.Failure.malformed("not a live-models checkpoint") }
         self.init(trendingHalfLife: trendingHalfLife)
         vocabulary = ItemVocabulary(ids: try reader.strings().map(ItemID.init(rawValue:)))
-        items = Array(repeating: nil, count: vocabulary.count)
+        growItems()
         categories = ItemVocabulary(ids: try reader.strings().map(ItemID.init(rawValue:)))
         trending = try TrendingCounter(serialized: try reader.block())
         cooccurrence = try CooccurrenceModel(serialized: try reader.block())

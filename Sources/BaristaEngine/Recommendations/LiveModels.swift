@@ -12,8 +12,13 @@ import Foundation
 /// the item table are rebuilt from the catalog.
 struct LiveModels: Sendable {
     var vocabulary = ItemVocabulary()
-    /// The catalog by vocabulary number; nil for deleted items and ids only events named.
-    var items: [Item?] = []
+    /// The catalog by vocabulary number, each item with its API JSON text (encoded once, embedded
+    /// in answers as is); nil for deleted items and ids only events named. A class per entry, so a
+    /// chosen item is one reference, not a copy of every field.
+    private(set) var items: [CatalogEntry?] = []
+    /// Per vocabulary number, whether the item may be recommended (in the catalog, in stock): the
+    /// hot check of every candidate, kept apart from the items so it copies nothing.
+    private(set) var recommendableFlags: [Bool] = []
     var categories = ItemVocabulary()
     var trending: TrendingCounter
     var cooccurrence = CooccurrenceModel()
@@ -31,39 +36,79 @@ struct LiveModels: Sendable {
     /// The number of `id`, growing the item table with it.
     mutating func index(for id: ItemID) -> Int32 {
         let index = vocabulary.index(for: id)
-        if Int(index) >= items.count { items.append(contentsOf: repeatElement(nil, count: Int(index) + 1 - items.count)) }
+        growItems()
         return index
     }
 
     /// Makes room in the item table for every number the vocabulary has given.
     mutating func growItems() {
         if items.count < vocabulary.count { items.append(contentsOf: repeatElement(nil, count: vocabulary.count - items.count)) }
+        if recommendableFlags.count < vocabulary.count {
+            recommendableFlags.append(contentsOf: repeatElement(false, count: vocabulary.count - recommendableFlags.count))
+        }
     }
 
-    /// The catalog entry of `index` when it can be recommended: in the catalog and in stock.
-    func recommendable(_ index: Int32) -> Item? {
-        guard index >= 0, Int(index) < items.count, let item = items[Int(index)], item.inStock else { return nil }
-        return item
+    /// Whether the item numbered `index` may be recommended (in the catalog and in stock).
+    func isRecommendable(_ index: Int32) -> Bool {
+        index >= 0 && Int(index) < recommendableFlags.count && recommendableFlags[Int(index)]
     }
 
     /// Adds or replaces a catalog item.
     mutating func upsert(_ item: Item) {
         let index = index(for: item.id)
-        items[Int(index)] = item
+        items[Int(index)] = CatalogEntry(item: item, json: JSON.string(Self.answerJSON(item)))
+        recommendableFlags[Int(index)] = item.inStock
         attributes.upsert(index, features: AttributeIndex.features(of: item))
         trending.setCategory(of: index, to: item.category.map { categories.index(for: ItemID($0.lowercased())) })
+    }
+
+    /// An item as answers show it: its catalog fields, without the unset ones (nulls, no tags, no
+    /// attributes) and without `updated_at`, so a list of ten stays small on the wire.
+    static func answerJSON(_ item: Item) -> JSONValue {
+        guard case .object(var fields) = item.json else { return item.json }
+        fields["updated_at"] = nil
+        fields = fields.filter { _, value in
+            switch value {
+            case .null: false
+            case .array(let elements): !elements.isEmpty
+            case .object(let members): !members.isEmpty
+            default: true
+            }
+        }
+        return .object(fields)
     }
 
     /// Removes a deleted item from the catalog and the attribute index (its counts stay, unused).
     mutating func remove(_ id: ItemID) {
         guard let index = vocabulary.existingIndex(of: id) else { return }
         items[Int(index)] = nil
+        recommendableFlags[Int(index)] = false
         attributes.remove(index)
+    }
+
+    /// The catalog entry numbered `index`, when the item is in the catalog.
+    func entry(_ index: Int32) -> CatalogEntry? {
+        index >= 0 && Int(index) < items.count ? items[Int(index)] : nil
     }
 
     /// The category number of an item's category, when it has one.
     func category(of index: Int32) -> Int32? {
-        guard Int(index) < items.count, let category = items[Int(index)]?.category else { return nil }
+        guard let category = entry(index)?.item.category else { return nil }
         return categories.existingIndex(of: ItemID(category.lowercased()))
+    }
+}
+
+/// A catalog item and its API JSON text, shared by every answer that returns it.
+final class CatalogEntry: Sendable {
+    let item: Item
+    /// The item as answers show it (``LiveModels/answerJSON(_:)``).
+    let json: String
+    /// `{"item_id":…,"item":{…},"score":` — the start of the item's entry in an answer, written once.
+    let answerPrefix: String
+
+    init(item: Item, json: String) {
+        self.item = item
+        self.json = json
+        answerPrefix = #"{"item_id":"# + JSON.string(.string(item.id.rawValue)) + #","item":"# + json + #","score":"#
     }
 }

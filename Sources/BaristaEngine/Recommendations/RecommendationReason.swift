@@ -31,17 +31,28 @@ enum RecommendationReason: Sendable, Hashable {
         }
     }
 
-    /// The reason in words, naming source items by title.
-    func text(title: (Int32) -> String, personalizationOff: Bool) -> String {
+    /// The item the reason names, if it names one.
+    var source: Int32? {
+        switch self {
+        case .forYou(let source): source
+        case .becauseYouViewed(let source), .similarTo(let source), .sharesAttributes(let source), .boughtWith(let source), .next(let source):
+            source
+        case .preference, .popularIn, .trending, .recentlyViewed: nil
+        }
+    }
+
+    /// The reason in words, naming its source item by `title`.
+    func text(title: String?, personalizationOff: Bool) -> String {
+        let name = title ?? "an item"
         let words: String
         switch self {
-        case .forYou(let source?): words = "Because you liked \(title(source))"
+        case .forYou(.some): words = "Because you liked \(name)"
         case .forYou(nil): words = "Picked for you from your history"
-        case .becauseYouViewed(let source): words = "Because you viewed \(title(source))"
-        case .similarTo(let source): words = "Similar to \(title(source))"
-        case .sharesAttributes(let source): words = "Like \(title(source)): same kind of item"
-        case .boughtWith(let source): words = "Often bought with \(title(source))"
-        case .next(let source): words = "Often comes next after \(title(source))"
+        case .becauseYouViewed: words = "Because you viewed \(name)"
+        case .similarTo: words = "Similar to \(name)"
+        case .sharesAttributes: words = "Like \(name): same kind of item"
+        case .boughtWith: words = "Often bought with \(name)"
+        case .next: words = "Often comes next after \(name)"
         case .preference(let attribute, let value): words = "Matches your preferred \(attribute) \(value)"
         case .popularIn(let category): words = "Popular in \(category)"
         case .trending: words = "Trending now"

@@ -2,51 +2,61 @@ import BaristaCore
 import BaristaModels
 import Foundation
 
+/// One chosen item, with its reason in words.
+struct ChosenItem: Sendable {
+    var entry: CatalogEntry
+    var index: Int32
+    var score: Float
+    var reason: RecommendationReason
+    /// The reason in words.
+    var text: String
+}
+
 extension SiteState {
     /// Candidates → scored → filtered → ranked → explained, for one request (under the site lock).
     mutating func answer(
         _ request: RecommendationRequest, person: PersonView, modelScores: [ScoredItem], snapshot: ModelSnapshot?, now: Date
-    ) -> [RecommendedItem] {
+    ) -> (chosen: [ChosenItem], usedFallbacks: Bool) {
         let excluded = exclusions(for: request, person: person)
         let live = self.live
         let filters = request.filters
+        let unfiltered = filters.isEmpty
         let include: (Int32) -> Bool = { index in
-            guard !excluded.contains(index), let item = live.recommendable(index) else { return false }
-            return filters.admits(item)
+            guard live.isRecommendable(index), !excluded.contains(index) else { return false }
+            return unfiltered || live.entry(index).map { filters.admits($0.item) } == true
         }
         var pool = CandidatePool()
         gatherCandidates(request, person: person, modelScores: modelScores, snapshot: snapshot, include: include, into: &pool)
         // Short lists are filled (a carousel stays full); viewed items are not padded with others.
-        if request.strategy == .recentlyViewed ? pool.isEmpty : pool.count < request.limit {
-            addFallbacks(request, person: person, include: include, into: &pool, now: now)
-        }
+        let usedFallbacks = request.strategy == .recentlyViewed ? pool.isEmpty : pool.count < request.limit
+        if usedFallbacks { addFallbacks(request, person: person, include: include, into: &pool, now: now) }
         applyBoosts(to: &pool, person: person)
 
-        var chosen: [(item: Int32, score: Float, reason: RecommendationReason)] = []
+        let notPersonal = !person.personalized && person.profileID != nil
+        var chosen: [ChosenItem] = []
         var perValue: [String: Int] = [:]
         for candidate in pool.ranked() where include(candidate.item) {
-            if let diversity = request.diversity, let item = live.recommendable(candidate.item) {
-                let values = item.values(of: diversity.attribute)
+            guard let entry = live.entry(candidate.item) else { continue }
+            if let diversity = request.diversity {
+                let values = entry.item.values(of: diversity.attribute)
                 if values.contains(where: { perValue[$0, default: 0] >= diversity.value }) { continue }
                 for value in values { perValue[value, default: 0] += 1 }
             }
-            chosen.append(candidate)
-            if chosen.count == request.limit { break }
-        }
-        let title: (Int32) -> String = { index in
-            guard Int(index) < live.items.count, let item = live.items[Int(index)] else { return live.vocabulary.id(index).rawValue }
-            return item.title ?? item.id.rawValue
-        }
-        let notPersonal = !person.personalized && person.profileID != nil
-        return chosen.compactMap { candidate in
-            guard let item = live.recommendable(candidate.item) else { return nil }
             var reason = candidate.reason
             if case .forYou(nil) = reason, let snapshot, let source = snapshot.strongestSource(of: candidate.item, among: person.history) {
                 reason = .forYou(source: source)
             }
-            let score = (Double(candidate.score) * 1e6).rounded() / 1e6
-            return RecommendedItem(item: item, score: score, reason: reason.text(title: title, personalizationOff: notPersonal && !reason.isPersonal))
+            let text = reason.text(title: reason.source.map(title), personalizationOff: notPersonal && !reason.isPersonal)
+            chosen.append(ChosenItem(entry: entry, index: candidate.item, score: candidate.score, reason: reason, text: text))
+            if chosen.count == request.limit { break }
         }
+        return (chosen, usedFallbacks)
+    }
+
+    /// An item's title (its id when it has none, or is no longer in the catalog).
+    func title(_ index: Int32) -> String {
+        guard let entry = live.entry(index) else { return live.vocabulary.id(index).rawValue }
+        return entry.item.title ?? entry.item.id.rawValue
     }
 
     /// The strategy's own candidates.
@@ -59,10 +69,12 @@ extension SiteState {
         switch request.strategy {
         case .forYou:
             guard person.personalized else { return }
-            pool.add(modelScores.filter { include($0.item) }, weight: 1) { _ in .forYou(source: nil) }
-            // The live session: what goes with the newest items, so a view counts on the very next call.
+            pool.add(modelScores.first(depth, where: include), weight: 1) { _ in .forYou(source: nil) }
+            // The live session: the model already scores every history item it knows, newest first;
+            // items newer than the model (or every item, before the first training) are covered by
+            // live co-occurrence, so a view counts on the very next call.
             let sessionWeight: Float = modelScores.isEmpty ? 1 : 0.5
-            for (rank, entry) in person.history.prefix(5).enumerated() {
+            for (rank, entry) in person.history.prefix(5).enumerated() where snapshot?.modelIndex(entry.item) == nil {
                 let decay = sessionWeight * pow(0.7, Float(rank))
                 let similar = live.cooccurrence.similar(to: entry.item, limit: depth, where: include)
                 let viewed = person.profile?.purchased.contains(live.vocabulary.id(entry.item)) == false

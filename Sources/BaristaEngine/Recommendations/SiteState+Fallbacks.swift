@@ -29,18 +29,18 @@ extension SiteState {
         for category in categories where !enough() {
             guard let number = live.categories.existingIndex(of: ItemID(category.lowercased())) else { continue }
             let label = category
-            pool.add(trendingTop(category: number, now: now).filter { include($0.item) }, weight: tier) { _ in .popularIn(category: label) }
+            pool.add(trendingTop(category: number, now: now).first(depth, where: include), weight: tier) { _ in .popularIn(category: label) }
             tier /= 10
         }
         if !enough() {
-            pool.add(trendingTop(category: nil, now: now).filter { include($0.item) }, weight: tier) { _ in .trending }
+            pool.add(trendingTop(category: nil, now: now).first(depth, where: include), weight: tier) { _ in .trending }
             tier /= 10
         }
         if pool.count < request.limit {
             // A site without events yet: its newest items.
             var newest: [(index: Int32, at: Date)] = []
-            for (index, item) in live.items.enumerated() {
-                guard let item, include(Int32(index)) else { continue }
+            for (index, entry) in live.items.enumerated() {
+                guard let item = entry?.item, include(Int32(index)) else { continue }
                 newest.append((Int32(index), item.publishedAt ?? item.updatedAt))
             }
             newest.sort { $0.at != $1.at ? $0.at > $1.at : $0.index < $1.index }
@@ -59,7 +59,7 @@ extension SiteState {
         }
         let matches = live.attributes.matching(taste, limit: 100, where: include)
         pool.add(matches, weight: weight) { entry in
-            let item = live.items[Int(entry.item)]
+            let item = live.entry(entry.item)?.item
             let match = stated.first { item?.values(of: $0.attribute).contains($0.value) == true } ?? stated[0]
             return .preference(attribute: match.attribute, value: match.value)
         }
@@ -85,10 +85,13 @@ extension SiteState {
         }
         let stated = person.personalized ? person.profile.map { Self.statedPreferences($0.preferences) } ?? [] : []
         guard !boosts.isEmpty || !stated.isEmpty else { return }
-        for item in pool.order {
-            guard Int(item) < live.items.count, let entry = live.items[Int(item)] else { continue }
-            for boost in boosts where entry.values(of: boost.attribute).contains(boost.value) { pool.scale(item, by: boost.factor) }
-            if stated.contains(where: { entry.values(of: $0.attribute).contains($0.value) }) { pool.scale(item, by: 2) }
+        let live = self.live
+        pool.scale { index in
+            guard let item = live.entry(index)?.item else { return 1 }
+            var factor: Float = 1
+            for boost in boosts where item.values(of: boost.attribute).contains(boost.value) { factor *= boost.factor }
+            if stated.contains(where: { item.values(of: $0.attribute).contains($0.value) }) { factor *= 2 }
+            return factor
         }
     }
 
@@ -99,7 +102,7 @@ extension SiteState {
         let key = category ?? -1
         if let cached = trendingCache[key], cached.seq == liveSeq { return cached.items }
         let live = self.live
-        let items = live.trending.top(Self.trendingDepth, category: category) { live.recommendable($0) != nil }
+        let items = live.trending.top(Self.trendingDepth, category: category) { live.isRecommendable($0) }
         trendingCache[key] = (liveSeq, items)
         return items
     }

@@ -3,8 +3,8 @@ import BaristaModels
 import Foundation
 
 extension SiteState {
-    /// The person a request names, their consent and their history in live item numbers.
-    func person(for request: RecommendationRequest, now: Date) -> PersonView {
+    /// The person a request names, their consent and (with `history`) their history in live item numbers.
+    func person(for request: RecommendationRequest, now: Date, history withHistory: Bool = true) -> PersonView {
         let defaultConsent = site.settings.defaultConsent.personalization ?? true
         guard let user = request.user,
             let id = user.userID.flatMap({ identities.profile(.user, $0) }) ?? user.anonymousID.flatMap({ identities.profile(.anonymous, $0) }),
@@ -13,8 +13,9 @@ extension SiteState {
             return PersonView(profileID: nil, profile: nil, personalized: defaultConsent, history: [])
         }
         let personalized = profile.consent.resolved(with: site.settings.defaultConsent).personalization ?? true
-        guard personalized else { return PersonView(profileID: id, profile: profile, personalized: false, history: []) }
-        return PersonView(profileID: id, profile: profile, personalized: true, history: history(of: profile))
+        let version = profileVersions[id] ?? 0
+        guard personalized else { return PersonView(profileID: id, profile: profile, version: version, personalized: false, history: []) }
+        return PersonView(profileID: id, profile: profile, version: version, personalized: true, history: withHistory ? history(of: profile) : [])
     }
 
     /// A profile's items (purchases, cart, views), newest first, one per item with its strongest

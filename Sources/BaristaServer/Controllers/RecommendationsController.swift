@@ -15,7 +15,7 @@ struct RecommendationsController {
             let body = try await JSONIO.body(request, limits: limits)
             let parsed = try RecommendationRequest.parse(body).mapError { BaristaError.invalid($0.errors) }.get()
             let result = try await engine.recommend(parsed, site: caller.site)
-            return JSONIO.response(Self.json(result))
+            return JSONIO.response(json: Self.text(result))
         }
         routes.on(.get, "/v1/recommendations/report", "Impressions, clicks, orders and revenue per strategy", access: .secret,
             query: ["from", "to"]) { request, context in
@@ -32,14 +32,24 @@ struct RecommendationsController {
         }
     }
 
-    static func json(_ result: RecommendationResult) -> JSONValue {
-        [
-            "recommendation_id": .string(result.id), "strategy": .string(result.strategy.rawValue),
-            "model_version": .string(result.modelVersion),
-            "items": .array(result.items.map { entry in
-                ["item_id": .string(entry.item.id.rawValue), "score": .number(entry.score), "reason": .string(entry.reason), "item": entry.item.json]
-            }),
-        ]
+    /// The answer as JSON text, embedding each item's catalog JSON as the engine cached it.
+    static func text(_ result: RecommendationResult) -> [UInt8] {
+        var text = JSONTextBuilder(capacity: 256 + result.items.reduce(0) { $0 + $1.answerPrefix.utf8.count + $1.reason.utf8.count + 48 })
+        text.raw(#"{"recommendation_id":"#)
+        text.value(.string(result.id))
+        text.raw(#","strategy":""# + result.strategy.rawValue + #"","model_version":"#)
+        text.value(.string(result.modelVersion))
+        text.raw(#","items":["#)
+        for (index, entry) in result.items.enumerated() {
+            if index > 0 { text.raw(",") }
+            text.raw(entry.answerPrefix)
+            text.value(.number(entry.score))
+            text.raw(#","reason":"#)
+            text.value(.string(entry.reason))
+            text.raw("}")
+        }
+        text.raw("]}")
+        return text.bytes
     }
 
     static func json(_ row: StrategyReport) -> JSONValue {

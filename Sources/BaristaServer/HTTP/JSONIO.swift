@@ -12,6 +12,11 @@ enum JSONIO {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: JSON.serialize(value))))
     }
 
+    /// A response whose body is JSON text already written (parts of it cached as text).
+    static func response(json bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
     /// The request body parsed as JSON: 413 past the limit, 400 when it is not JSON.
     static func body(_ request: Request, limits: Limits) async throws -> JSONValue {
         var request = request

@@ -1,0 +1,57 @@
+import BaristaCore
+
+/// Recent `for_you` answers per person, so a person asking again gets the same list without it
+/// being recomputed, until anything it depends on changes.
+///
+/// Only answers that depend on nothing but the person, the trained model, the catalog and the
+/// settings are kept: `for_you` with a trained model that knows every item of the person's
+/// history and that needed no fallback. Each entry records the versions it was computed at (the
+/// person's last event, the model's version, the catalog-and-settings generation), and a lookup
+/// that finds any of them changed recomputes, so a new view of the person's changes their next
+/// answer at once. Bounded: past `capacity` entries, half are dropped.
+struct AnswerCache: Sendable {
+    struct Key: Hashable, Sendable {
+        var profile: ProfileID
+        /// The request with its `user` removed (the profile stands for it).
+        var request: RecommendationRequest
+    }
+
+    struct Entry: Sendable {
+        var profileVersion: Int64
+        var modelVersion: String
+        var generation: Int
+        var chosen: [ChosenItem]
+    }
+
+    let capacity: Int
+    private var entries: [Key: Entry] = [:]
+
+    init(capacity: Int = 50_000) { self.capacity = capacity }
+
+    var count: Int { entries.count }
+
+    func answer(for key: Key, profileVersion: Int64, modelVersion: String, generation: Int) -> [ChosenItem]? {
+        guard let entry = entries[key], entry.profileVersion == profileVersion, entry.modelVersion == modelVersion,
+            entry.generation == generation
+        else { return nil }
+        return entry.chosen
+    }
+
+    mutating func store(_ chosen: [ChosenItem], for key: Key, profileVersion: Int64, modelVersion: String, generation: Int) {
+        if entries.count >= capacity {
+            var kept = 0
+            entries = entries.filter { _ in
+                kept += 1
+                return kept <= capacity / 2
+            }
+        }
+        entries[key] = Entry(profileVersion: profileVersion, modelVersion: modelVersion, generation: generation, chosen: chosen)
+    }
+
+    mutating func removeAll() { entries.removeAll() }
+
+    /// Forgets a person's answers (erasure).
+    mutating func remove(profile: ProfileID) {
+        entries = entries.filter { $0.key.profile != profile }
+    }
+}
