@@ -139,7 +139,6 @@ extension SQLiteStore {
             try db.execute(sql: "DELETE FROM identities WHERE site_id = ? AND profile_id IN (\(marks))", arguments: arguments)
             let identities = db.changesCount
             try db.execute(sql: "DELETE FROM profiles WHERE site_id = ? AND profile_id IN (\(marks))", arguments: arguments)
-            try db.execute(sql: "DELETE FROM recommendation_impressions WHERE site_id = ? AND profile_id IN (\(marks))", arguments: arguments)
             try db.execute(sql: "DELETE FROM recommendation_outcomes WHERE site_id = ? AND profile_id IN (\(marks))", arguments: arguments)
             return ErasureCounts(events: events, identities: identities)
         }

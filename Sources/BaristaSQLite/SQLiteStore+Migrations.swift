@@ -49,15 +49,17 @@ extension SQLiteStore {
             // log together. Impressions keep their rowid: rows (with their items) are appended in
             // arrival order rather than inserted at random by id. The report scans the by-time index and
             // probes the by-recommendation one, both covering it (without `kind, revenue`, SQLite seeks
-            // the outcomes' primary key by site alone); erasure finds both tables' rows by profile.
+            // the outcomes' primary key by site alone). Impressions name no profile (erasure has
+            // nothing to find there) and their ids start with the time, so every index of theirs is
+            // appended to, never written at random, at thousands of answers a second; erasure finds
+            // outcomes by profile.
             try db.execute(sql: """
                 CREATE TABLE recommendation_impressions (
-                    site_id TEXT NOT NULL, recommendation_id TEXT NOT NULL, profile_id TEXT, strategy TEXT NOT NULL,
+                    site_id TEXT NOT NULL, recommendation_id TEXT NOT NULL, strategy TEXT NOT NULL,
                     items TEXT NOT NULL, item_count INTEGER NOT NULL, created_at REAL NOT NULL,
                     PRIMARY KEY (site_id, recommendation_id));
                 CREATE INDEX recommendation_impressions_by_time
                     ON recommendation_impressions (site_id, created_at, strategy, item_count, recommendation_id);
-                CREATE INDEX recommendation_impressions_by_profile ON recommendation_impressions (site_id, profile_id);
                 CREATE TABLE recommendation_outcomes (
                     site_id TEXT NOT NULL, recommendation_id TEXT NOT NULL, message_id TEXT NOT NULL, item_id TEXT NOT NULL,
                     kind TEXT NOT NULL, revenue REAL NOT NULL, profile_id TEXT NOT NULL, at REAL NOT NULL,

@@ -18,12 +18,12 @@ extension SQLiteStore {
             defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
             try db.inTransaction {
                 let insert = try db.cachedStatement(sql: """
-                    INSERT INTO recommendation_impressions (site_id, recommendation_id, profile_id, strategy, items, item_count, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (site_id, recommendation_id) DO NOTHING
+                    INSERT INTO recommendation_impressions (site_id, recommendation_id, strategy, items, item_count, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (site_id, recommendation_id) DO NOTHING
                     """)
                 for (impression, items) in zip(impressions, items) {
                     try insert.execute(arguments: [
-                        site.rawValue, impression.id, impression.profileID?.rawValue, impression.strategy, items,
+                        site.rawValue, impression.id, impression.strategy, items,
                         impression.items.count, impression.at.timeIntervalSince1970,
                     ])
                 }

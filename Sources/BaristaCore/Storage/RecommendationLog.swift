@@ -1,11 +1,11 @@
 import Foundation
 
-/// One answer of `POST /v1/recommendations`, as the impression log keeps it: what was shown to whom.
+/// One answer of `POST /v1/recommendations`, as the impression log keeps it: what was shown, by
+/// which strategy, when. Not to whom: the log holds no personal data (attribution comes from the
+/// person's own events, the outcomes), so an erasure has nothing to remove from it.
 public struct RecommendationImpression: Sendable, Hashable {
     /// `recommendation_id` of the answer (`rec_…`), which later events echo in `properties`.
     public var id: String
-    /// The profile the answer was for, or nil for a request without a person (a product page).
-    public var profileID: ProfileID?
     /// The strategy that answered (`for_you`, `similar`, …).
     public var strategy: String
     /// The items shown, in order.
@@ -13,10 +13,9 @@ public struct RecommendationImpression: Sendable, Hashable {
     /// When the answer was given.
     public var at: Date
 
-    /// An impression of `items` by `strategy` for `profileID` at `at`.
-    public init(id: String, profileID: ProfileID?, strategy: String, items: [ItemID], at: Date) {
+    /// An impression of `items` by `strategy` at `at`.
+    public init(id: String, strategy: String, items: [ItemID], at: Date) {
         self.id = id
-        self.profileID = profileID
         self.strategy = strategy
         self.items = items
         self.at = at

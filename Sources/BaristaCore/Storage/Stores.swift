@@ -24,8 +24,8 @@ public protocol EventStore: Sendable {
     func events(site: SiteID, profiles: [ProfileID]) async throws -> [StoredEvent]
     /// Every identity link of a site.
     func identityLinks(site: SiteID) async throws -> [IdentityLink]
-    /// Removes these profiles' events, identity links and stored state, and the impressions and
-    /// outcomes of the recommendation log that name them.
+    /// Removes these profiles' events, identity links and stored state, and the outcomes of the
+    /// recommendation log that name them.
     func erase(site: SiteID, profiles: [ProfileID]) async throws -> ErasureCounts
 }
 

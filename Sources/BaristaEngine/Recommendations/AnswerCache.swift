@@ -26,7 +26,7 @@ struct AnswerCache: Sendable {
     let capacity: Int
     private var entries: [Key: Entry] = [:]
 
-    init(capacity: Int = 50_000) { self.capacity = capacity }
+    init(capacity: Int = 100_000) { self.capacity = capacity }
 
     var count: Int { entries.count }
 

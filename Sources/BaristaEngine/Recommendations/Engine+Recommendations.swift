@@ -84,11 +84,11 @@ extension Engine {
             RecommendedItem(entry: entry.entry, score: (Double(entry.score) * 1e6).rounded() / 1e6, reason: entry.text)
         }
         let result = RecommendationResult(
-            id: "rec_" + RandomID.unique(length: 20), strategy: request.strategy, modelVersion: snapshot?.version ?? "live",
+            id: RandomID.timeOrdered(prefix: "rec_"), strategy: request.strategy, modelVersion: snapshot?.version ?? "live",
             items: answer)
         recommendationLog.impression(
             RecommendationImpression(
-                id: result.id, profileID: person.profileID, strategy: request.strategy.rawValue, items: answer.map(\.item.id), at: now),
+                id: result.id, strategy: request.strategy.rawValue, items: answer.map(\.entry.id), at: now),
             site: site)
         return result
     }

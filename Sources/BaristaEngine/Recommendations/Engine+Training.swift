@@ -60,12 +60,13 @@ extension Engine {
         let version = Timestamp.format(finished) + "#\(through)"
         let snapshot = runtime.state.withLock { state in
             let snapshot = ModelSnapshot(
-                version: version, trainedThrough: through, model: tuned.model, itemIDs: data.itemIDs, vocabulary: &state.live.vocabulary)
+                version: version, trainedThrough: through, trainedAt: finished, model: tuned.model, itemIDs: data.itemIDs,
+                vocabulary: &state.live.vocabulary)
             state.live.growItems()
             return snapshot
         }
         runtime.model.withLock { $0 = snapshot }
-        try await store.saveModel(snapshot.stored(createdAt: finished), site: site)
+        try await store.saveModel(snapshot.stored(), site: site)
         logger.info("model trained", metadata: ["site.id": "\(site)", "model.version": "\(version)", "seconds": "\(trainSeconds)"])
         return TrainingReport(
             version: version, trainedThrough: through, events: collector.events, people: data.people, items: data.itemIDs.count,
@@ -73,12 +74,13 @@ extension Engine {
             readSeconds: readSeconds, trainSeconds: trainSeconds, modelBytes: tuned.model.memoryBytes)
     }
 
-    /// How many events arrived since a site's served model was trained (all of them before the first).
-    public func eventsSinceTraining(site: SiteID) async throws -> (newEvents: Int64, hasModel: Bool) {
+    /// How far a site's log has moved since its served model was trained: the log positions since
+    /// (every event before the first training) and how long ago that training finished (nil before it).
+    public func trainingLag(site: SiteID) async throws -> (newEvents: Int64, age: TimeInterval?) {
         let runtime = try await runtime(site)
         let through = runtime.state.withLock { $0.appliedSeq }
-        let served = runtime.model.withLock { $0?.trainedThrough }
-        return (through - (served ?? 0), served != nil)
+        let served = runtime.model.withLock { $0.map { ($0.trainedThrough, $0.trainedAt) } }
+        return (through - (served?.0 ?? 0), served.map { now().timeIntervalSince($0.1) })
     }
 }
 

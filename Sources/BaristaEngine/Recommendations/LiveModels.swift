@@ -101,6 +101,8 @@ struct LiveModels: Sendable {
 /// A catalog item and its API JSON text, shared by every answer that returns it.
 final class CatalogEntry: Sendable {
     let item: Item
+    /// The item's id, apart from ``item`` so reading it copies nothing else.
+    let id: ItemID
     /// The item as answers show it (``LiveModels/answerJSON(_:)``).
     let json: String
     /// `{"item_id":…,"item":{…},"score":` — the start of the item's entry in an answer, written once.
@@ -108,6 +110,7 @@ final class CatalogEntry: Sendable {
 
     init(item: Item, json: String) {
         self.item = item
+        self.id = item.id
         self.json = json
         answerPrefix = #"{"item_id":"# + JSON.string(.string(item.id.rawValue)) + #","item":"# + json + #","score":"#
     }

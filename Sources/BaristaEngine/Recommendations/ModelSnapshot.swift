@@ -13,6 +13,8 @@ final class ModelSnapshot: Sendable {
     let version: String
     /// The log position the model was trained through.
     let trainedThrough: Int64
+    /// When training finished.
+    let trainedAt: Date
     let model: ForYouModel
     /// The model's item ids, by model index.
     let itemIDs: [ItemID]
@@ -23,9 +25,10 @@ final class ModelSnapshot: Sendable {
     /// Score buffers reused across requests (each is `model.itemCount` floats).
     let scratch = Mutex<[ScoreAccumulator]>([])
 
-    init(version: String, trainedThrough: Int64, model: ForYouModel, itemIDs: [ItemID], vocabulary: inout ItemVocabulary) {
+    init(version: String, trainedThrough: Int64, trainedAt: Date, model: ForYouModel, itemIDs: [ItemID], vocabulary: inout ItemVocabulary) {
         self.version = version
         self.trainedThrough = trainedThrough
+        self.trainedAt = trainedAt
         self.model = model
         self.itemIDs = itemIDs
         let toLive = itemIDs.map { vocabulary.index(for: $0) }
@@ -43,20 +46,21 @@ final class ModelSnapshot: Sendable {
     }
 
     /// The stored form: the model's item ids, then the model's own bytes.
-    func stored(createdAt: Date) -> StoredModel {
+    func stored() -> StoredModel {
         var writer = ByteWriter()
         writer.append(strings: itemIDs.map(\.rawValue))
         writer.append(block: model.serialized())
-        return StoredModel(version: version, trainedThrough: trainedThrough, createdAt: createdAt, bytes: writer.bytes)
+        return StoredModel(version: version, trainedThrough: trainedThrough, createdAt: trainedAt, bytes: writer.bytes)
     }
 
-    /// Reads back ``stored(createdAt:)``, numbering the model's items in `vocabulary`.
+    /// Reads back ``stored()``, numbering the model's items in `vocabulary`.
     static func load(_ stored: StoredModel, vocabulary: inout ItemVocabulary) throws -> ModelSnapshot {
         var reader = ByteReader(stored.bytes)
         let ids = try reader.strings().map(ItemID.init(rawValue:))
         let model = try ForYouModel(serialized: try reader.block())
         return ModelSnapshot(
-            version: stored.version, trainedThrough: stored.trainedThrough, model: model, itemIDs: ids, vocabulary: &vocabulary)
+            version: stored.version, trainedThrough: stored.trainedThrough, trainedAt: stored.createdAt, model: model, itemIDs: ids,
+            vocabulary: &vocabulary)
     }
 }
 

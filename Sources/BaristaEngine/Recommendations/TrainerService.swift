@@ -27,18 +27,14 @@ public struct TrainerService: Service {
 
     /// Checks the sites every `checkEvery` until graceful shutdown.
     public func run() async throws {
-        var lastTrained: [SiteID: ContinuousClock.Instant] = [:]
-        let clock = ContinuousClock()
         while !Task.isCancelledOrShuttingDown {
             for site in (try? await engine.sites()) ?? [] {
                 guard !Task.isCancelledOrShuttingDown else { break }
                 do {
-                    let (newEvents, hasModel) = try await engine.eventsSinceTraining(site: site.id)
+                    let (newEvents, age) = try await engine.trainingLag(site: site.id)
                     guard newEvents > 0 else { continue }
-                    let age = lastTrained[site.id].map { $0.duration(to: clock.now) }
-                    let due = !hasModel || newEvents >= minimumNewEvents || (age ?? maximumAge) >= maximumAge
-                    guard due else { continue }
-                    if try await engine.train(site: site.id) != nil { lastTrained[site.id] = clock.now }
+                    guard age == nil || newEvents >= minimumNewEvents || age! >= maximumAge.seconds else { continue }
+                    _ = try await engine.train(site: site.id)
                 } catch {
                     engine.logger.error("training failed", metadata: ["site.id": "\(site.id)", "error": "\(error)"])
                 }
