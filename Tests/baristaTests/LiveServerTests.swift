@@ -74,7 +74,7 @@ struct LiveServerTests {
         let reply = try await server.request("POST", "/v1/events", key: keys.publishable, body: Self.batch(["a", "b", "c"], user: "ada"))
         #expect(reply.status == 202)
         #expect(server.stop(signal: SIGTERM) == 0)
-        #expect(server.logs().contains("profiles checkpointed at shutdown"))
+        #expect(server.logs().contains("profiles and live models checkpointed at shutdown"))
         let restarted = try LiveServer(dataDir: dataDir)
         defer { restarted.stop(signal: SIGTERM) }
         let profile = try JSON.parse(try await restarted.request("GET", "/v1/profiles/ada", key: keys.secret).body)
