@@ -9,7 +9,6 @@ extension SQLiteStore {
     public func recordImpressions(_ impressions: [RecommendationImpression], site: SiteID) async throws {
         guard !impressions.isEmpty else { return }
         // Encode outside the writer: the single write connection is the bottleneck.
-        let items = impressions.map { JSON.string(.array($0.items.map { .string($0.rawValue) })) }
         // Impressions are a lossy log (the engine buffers them for a second anyway), so their commit
         // does not wait for the disk: synchronous=NORMAL for this transaction only. The next event
         // commit (synchronous=FULL) syncs the log with them in it.
@@ -21,9 +20,9 @@ extension SQLiteStore {
                     INSERT INTO recommendation_impressions (site_id, recommendation_id, strategy, items, item_count, created_at)
                     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (site_id, recommendation_id) DO NOTHING
                     """)
-                for (impression, items) in zip(impressions, items) {
+                for impression in impressions {
                     try insert.execute(arguments: [
-                        site.rawValue, impression.id, impression.strategy, items,
+                        site.rawValue, impression.id, impression.strategy, impression.itemsJSON,
                         impression.items.count, impression.at.timeIntervalSince1970,
                     ])
                 }

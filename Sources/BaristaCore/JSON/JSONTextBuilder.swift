@@ -23,6 +23,11 @@ public struct JSONTextBuilder: Sendable {
         writer.writeRaw(text)
     }
 
+    /// Appends JSON text given as UTF-8 bytes, as it is.
+    public mutating func raw(bytes: [UInt8]) {
+        writer.writeRaw(bytes)
+    }
+
     /// Appends a value, encoded as ``JSON/serialize(_:sortedKeys:)`` would.
     public mutating func value(_ value: JSONValue) {
         writer.write(value)

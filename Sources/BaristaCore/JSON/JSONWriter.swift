@@ -258,6 +258,10 @@ extension JSONWriter {
         output.append(contentsOf: text.utf8)
     }
 
+    mutating func writeRaw(_ bytes: [UInt8]) {
+        output.append(contentsOf: bytes)
+    }
+
     mutating func reserve(_ capacity: Int) {
         output.reserveCapacity(capacity)
     }

@@ -10,14 +10,18 @@ public struct RecommendationImpression: Sendable, Hashable {
     public var strategy: String
     /// The items shown, in order.
     public var items: [ItemID]
+    /// ``items`` as a JSON array of strings, as stores keep it (written once per answer; a cached
+    /// answer shown again reuses it).
+    public var itemsJSON: String
     /// When the answer was given.
     public var at: Date
 
-    /// An impression of `items` by `strategy` at `at`.
-    public init(id: String, strategy: String, items: [ItemID], at: Date) {
+    /// An impression of `items` by `strategy` at `at`; `itemsJSON` is written from `items` unless given.
+    public init(id: String, strategy: String, items: [ItemID], itemsJSON: String? = nil, at: Date) {
         self.id = id
         self.strategy = strategy
         self.items = items
+        self.itemsJSON = itemsJSON ?? JSON.string(.array(items.map { .string($0.rawValue) }))
         self.at = at
     }
 }

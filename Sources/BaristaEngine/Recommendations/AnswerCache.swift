@@ -21,6 +21,11 @@ struct AnswerCache: Sendable {
         var modelVersion: String
         var generation: Int
         var chosen: [ChosenItem]
+        /// The items as API JSON text, written once.
+        var itemsJSON: [UInt8]
+        /// The items' ids and their JSON array, for the impression log.
+        var itemIDs: [ItemID]
+        var itemIDsJSON: String
     }
 
     let capacity: Int
@@ -30,14 +35,16 @@ struct AnswerCache: Sendable {
 
     var count: Int { entries.count }
 
-    func answer(for key: Key, profileVersion: Int64, modelVersion: String, generation: Int) -> [ChosenItem]? {
+    /// The cached answer for `key` when it was computed at these versions; nil otherwise.
+    func entry(for key: Key, profileVersion: Int64, modelVersion: String, generation: Int) -> Entry? {
         guard let entry = entries[key], entry.profileVersion == profileVersion, entry.modelVersion == modelVersion,
             entry.generation == generation
         else { return nil }
-        return entry.chosen
+        return entry
     }
 
-    mutating func store(_ chosen: [ChosenItem], for key: Key, profileVersion: Int64, modelVersion: String, generation: Int) {
+    /// Keeps `entry` (with the versions it was computed at) for `key`.
+    mutating func store(_ entry: Entry, for key: Key) {
         if entries.count >= capacity {
             var kept = 0
             entries = entries.filter { _ in
@@ -45,7 +52,7 @@ struct AnswerCache: Sendable {
                 return kept <= capacity / 2
             }
         }
-        entries[key] = Entry(profileVersion: profileVersion, modelVersion: modelVersion, generation: generation, chosen: chosen)
+        entries[key] = entry
     }
 
     mutating func removeAll() { entries.removeAll() }

@@ -10,8 +10,31 @@ public struct RecommendationResult: Sendable {
     public var strategy: RecommendationStrategy
     /// `model_version`: the trained model's version, or `live` before the first training.
     public var modelVersion: String
+    let chosen: [ChosenItem]
+    /// `items` as API JSON text (`[{"item_id","item","score","reason"},…]`), written once per
+    /// answer and kept with a cached answer, so a repeated question is not re-encoded.
+    public let itemsJSON: [UInt8]
+
     /// The items, best first.
-    public var items: [RecommendedItem]
+    public var items: [RecommendedItem] {
+        chosen.map { RecommendedItem(entry: $0.entry, score: $0.roundedScore, reason: $0.text) }
+    }
+
+    /// The items as API JSON text.
+    static func render(_ chosen: [ChosenItem]) -> [UInt8] {
+        var text = JSONTextBuilder(capacity: 16 + chosen.reduce(0) { $0 + $1.entry.answerPrefix.utf8.count + $1.text.utf8.count + 48 })
+        text.raw("[")
+        for (index, entry) in chosen.enumerated() {
+            if index > 0 { text.raw(",") }
+            text.raw(entry.entry.answerPrefix)
+            text.value(.number(entry.roundedScore))
+            text.raw(#","reason":"#)
+            text.value(.string(entry.text))
+            text.raw("}")
+        }
+        text.raw("]")
+        return text.bytes
+    }
 }
 
 /// One recommended item with its score and the reason in words.
@@ -40,55 +63,54 @@ extension Engine {
         let runtime = try await runtime(site)
         let snapshot = runtime.model.withLock { $0 }
         let now = now()
-        let (person, cached, cacheKey) = runtime.state.withLock { state in
-            // A cached answer first (it needs no history); the history only when computing.
-            var person = state.person(for: request, now: now, history: false)
-            if let profileID = person.profileID, person.personalized, request.strategy == .forYou, let snapshot {
+        enum Start { case cached(AnswerCache.Entry), compute(PersonView, AnswerCache.Key?) }
+        let start = runtime.state.withLock { state -> Start in
+            // A cached answer first: it needs neither the profile nor its history.
+            if request.strategy == .forYou, let snapshot, let known = state.personalizedProfile(for: request) {
                 var anonymous = request
                 anonymous.user = nil
-                let key = AnswerCache.Key(profile: profileID, request: anonymous)
-                if let hit = state.answerCache.answer(
-                    for: key, profileVersion: person.version, modelVersion: snapshot.version, generation: state.servingGeneration)
+                let key = AnswerCache.Key(profile: known.id, request: anonymous)
+                if let hit = state.answerCache.entry(
+                    for: key, profileVersion: known.version, modelVersion: snapshot.version, generation: state.servingGeneration)
                 {
-                    return (person, hit as [ChosenItem]?, key as AnswerCache.Key?)
+                    return .cached(hit)
                 }
-                if let profile = person.profile { person.history = state.history(of: profile) }
-                return (person, nil, key)
+                return .compute(state.person(for: request, now: now), key)
             }
-            if person.personalized, let profile = person.profile { person.history = state.history(of: profile) }
-            return (person, nil, nil)
+            return .compute(state.person(for: request, now: now), nil)
         }
 
-        let chosen: [ChosenItem]
-        if let cached {
-            chosen = cached
-        } else {
+        let chosen: [ChosenItem], itemsJSON: [UInt8]
+        var shown: (ids: [ItemID], json: String?)
+        switch start {
+        case .cached(let entry):
+            (chosen, itemsJSON) = (entry.chosen, entry.itemsJSON)
+            shown = (entry.itemIDs, entry.itemIDsJSON)
+        case .compute(let person, let cacheKey):
             var modelScores: [ScoredItem] = []
             if request.strategy == .forYou, person.personalized, let snapshot, !person.history.isEmpty {
                 modelScores = snapshot.candidates(for: person.history, count: max(Self.modelCandidates, request.limit * 10))
             }
-            chosen = runtime.state.withLock { state in
-                let answer = state.answer(request, person: person, modelScores: modelScores, snapshot: snapshot, now: now)
-                // Cache what depends only on the person, the model, the catalog and the settings.
-                if let cacheKey, let snapshot, !answer.usedFallbacks,
-                    person.history.allSatisfy({ snapshot.modelIndex($0.item) != nil })
-                {
-                    state.answerCache.store(
-                        answer.chosen, for: cacheKey, profileVersion: person.version, modelVersion: snapshot.version,
-                        generation: state.servingGeneration)
-                }
-                return answer.chosen
+            let answer = runtime.state.withLock { state in
+                state.answer(request, person: person, modelScores: modelScores, snapshot: snapshot, now: now)
+            }
+            (chosen, itemsJSON) = (answer.chosen, RecommendationResult.render(answer.chosen))
+            shown = (chosen.map(\.entry.id), nil)
+            // Cache what depends only on the person, the model, the catalog and the settings.
+            if let cacheKey, let snapshot, !answer.usedFallbacks, person.history.allSatisfy({ snapshot.modelIndex($0.item) != nil }) {
+                let ids = JSON.string(.array(shown.ids.map { .string($0.rawValue) }))
+                shown.json = ids
+                let entry = AnswerCache.Entry(
+                    profileVersion: person.version, modelVersion: snapshot.version, generation: answer.generation, chosen: chosen,
+                    itemsJSON: itemsJSON, itemIDs: shown.ids, itemIDsJSON: ids)
+                runtime.state.withLock { $0.answerCache.store(entry, for: cacheKey) }
             }
         }
-        let answer = chosen.map { entry in
-            RecommendedItem(entry: entry.entry, score: (Double(entry.score) * 1e6).rounded() / 1e6, reason: entry.text)
-        }
         let result = RecommendationResult(
-            id: RandomID.timeOrdered(prefix: "rec_"), strategy: request.strategy, modelVersion: snapshot?.version ?? "live",
-            items: answer)
+            id: RandomID.timeOrdered(prefix: "rec_"), strategy: request.strategy, modelVersion: snapshot?.version ?? "live", chosen: chosen,
+            itemsJSON: itemsJSON)
         recommendationLog.impression(
-            RecommendationImpression(
-                id: result.id, strategy: request.strategy.rawValue, items: answer.map(\.entry.id), at: now),
+            RecommendationImpression(id: result.id, strategy: request.strategy.rawValue, items: shown.ids, itemsJSON: shown.json, at: now),
             site: site)
         return result
     }

@@ -10,13 +10,16 @@ struct ChosenItem: Sendable {
     var reason: RecommendationReason
     /// The reason in words.
     var text: String
+
+    /// The score as answers show it: six decimals.
+    var roundedScore: Double { (Double(score) * 1e6).rounded() / 1e6 }
 }
 
 extension SiteState {
     /// Candidates → scored → filtered → ranked → explained, for one request (under the site lock).
     mutating func answer(
         _ request: RecommendationRequest, person: PersonView, modelScores: [ScoredItem], snapshot: ModelSnapshot?, now: Date
-    ) -> (chosen: [ChosenItem], usedFallbacks: Bool) {
+    ) -> (chosen: [ChosenItem], usedFallbacks: Bool, generation: Int) {
         let excluded = exclusions(for: request, person: person)
         let live = self.live
         let filters = request.filters
@@ -50,7 +53,7 @@ extension SiteState {
             chosen.append(ChosenItem(entry: entry, index: candidate.item, score: candidate.score, reason: reason, text: text))
             if chosen.count == request.limit { break }
         }
-        return (chosen, usedFallbacks)
+        return (chosen, usedFallbacks, servingGeneration)
     }
 
     /// An item's title (its id when it has none, or is no longer in the catalog).

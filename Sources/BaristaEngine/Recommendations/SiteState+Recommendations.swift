@@ -3,6 +3,17 @@ import BaristaModels
 import Foundation
 
 extension SiteState {
+    /// The profile a request names and its version, when it exists and may be personalized; read
+    /// without copying the profile (the cache lookup of every `for_you` request).
+    func personalizedProfile(for request: RecommendationRequest) -> (id: ProfileID, version: Int64)? {
+        guard let user = request.user,
+            let id = user.userID.flatMap({ identities.profile(.user, $0) }) ?? user.anonymousID.flatMap({ identities.profile(.anonymous, $0) }),
+            let index = profiles.index(forKey: id)
+        else { return nil }
+        guard profiles.values[index].consent.resolved(with: site.settings.defaultConsent).personalization ?? true else { return nil }
+        return (id, profileVersions[id] ?? 0)
+    }
+
     /// The person a request names, their consent and (with `history`) their history in live item numbers.
     func person(for request: RecommendationRequest, now: Date, history withHistory: Bool = true) -> PersonView {
         let defaultConsent = site.settings.defaultConsent.personalization ?? true

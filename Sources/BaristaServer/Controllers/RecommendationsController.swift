@@ -32,23 +32,16 @@ struct RecommendationsController {
         }
     }
 
-    /// The answer as JSON text, embedding each item's catalog JSON as the engine cached it.
+    /// The answer as JSON text around the items the engine wrote (once per answer, cached with it).
     static func text(_ result: RecommendationResult) -> [UInt8] {
-        var text = JSONTextBuilder(capacity: 256 + result.items.reduce(0) { $0 + $1.answerPrefix.utf8.count + $1.reason.utf8.count + 48 })
+        var text = JSONTextBuilder(capacity: 160 + result.itemsJSON.count)
         text.raw(#"{"recommendation_id":"#)
         text.value(.string(result.id))
         text.raw(#","strategy":""# + result.strategy.rawValue + #"","model_version":"#)
         text.value(.string(result.modelVersion))
-        text.raw(#","items":["#)
-        for (index, entry) in result.items.enumerated() {
-            if index > 0 { text.raw(",") }
-            text.raw(entry.answerPrefix)
-            text.value(.number(entry.score))
-            text.raw(#","reason":"#)
-            text.value(.string(entry.reason))
-            text.raw("}")
-        }
-        text.raw("]}")
+        text.raw(#","items":"#)
+        text.raw(bytes: result.itemsJSON)
+        text.raw("}")
         return text.bytes
     }
 
