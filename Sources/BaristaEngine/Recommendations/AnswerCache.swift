@@ -8,7 +8,8 @@ import BaristaCore
 /// history and that needed no fallback. Each entry records the versions it was computed at (the
 /// person's last event, the model's version, the catalog-and-settings generation), and a lookup
 /// that finds any of them changed recomputes, so a new view of the person's changes their next
-/// answer at once. Bounded: past `capacity` entries, half are dropped.
+/// answer at once. Bounded by an estimate of the bytes it holds (192 MiB by default, about 40,000
+/// answers of ten items): past it, half the entries are dropped.
 struct AnswerCache: Sendable {
     struct Key: Hashable, Sendable {
         var profile: ProfileID
@@ -28,10 +29,17 @@ struct AnswerCache: Sendable {
         var itemIDsJSON: String
     }
 
-    let capacity: Int
+    /// The most bytes (estimated) the cache may hold.
+    let byteBudget: Int
     private var entries: [Key: Entry] = [:]
+    private var bytes = 0
 
-    init(capacity: Int = 100_000) { self.capacity = capacity }
+    init(byteBudget: Int = 192 << 20) { self.byteBudget = byteBudget }
+
+    /// An entry's size: its texts, its items (a reason each) and the key, roughly.
+    static func size(of entry: Entry) -> Int {
+        512 + entry.itemsJSON.count + entry.itemIDsJSON.utf8.count + entry.chosen.count * 160
+    }
 
     var count: Int { entries.count }
 
@@ -45,20 +53,22 @@ struct AnswerCache: Sendable {
 
     /// Keeps `entry` (with the versions it was computed at) for `key`.
     mutating func store(_ entry: Entry, for key: Key) {
-        if entries.count >= capacity {
+        if bytes + Self.size(of: entry) > byteBudget {
             var kept = 0
-            entries = entries.filter { _ in
-                kept += 1
-                return kept <= capacity / 2
+            entries = entries.filter { _, entry in
+                guard kept < byteBudget / 2 else { return false }
+                kept += Self.size(of: entry)
+                return true
             }
+            bytes = kept
         }
-        entries[key] = entry
+        if let old = entries.updateValue(entry, forKey: key) { bytes -= Self.size(of: old) }
+        bytes += Self.size(of: entry)
     }
-
-    mutating func removeAll() { entries.removeAll() }
 
     /// Forgets a person's answers (erasure).
     mutating func remove(profile: ProfileID) {
         entries = entries.filter { $0.key.profile != profile }
+        bytes = entries.values.reduce(0) { $0 + Self.size(of: $1) }
     }
 }
