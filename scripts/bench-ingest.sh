@@ -4,7 +4,8 @@
 #   scripts/bench-ingest.sh
 #
 # Each repeat (default 3) runs, in order:
-#   1. server phase: start `barista serve` on a fresh port (same data dir every repeat), wait for
+#   1. server phase: start `barista serve --no-train` on a fresh port (same data dir every repeat;
+#      the background trainer would otherwise retrain from the whole log during the load), wait for
 #      GET /health, warm up 2 s, then
 #        wrk -t2 -c16 -d10s -s Benchmarks/wrk/ingest.lua          (batches of 100 track events)
 #        wrk -t1 -c16 -d10s --latency -s Benchmarks/wrk/profile-read.lua
@@ -55,7 +56,7 @@ bench_result() {
 
 start_server() {
     PORT="$(free_port)"
-    "$BIN" serve --data-dir "$DATA" --host 127.0.0.1 --port "$PORT" >>"$WORK/server.log" 2>&1 &
+    "$BIN" serve --data-dir "$DATA" --host 127.0.0.1 --port "$PORT" --no-train >>"$WORK/server.log" 2>&1 &
     SERVER_PID=$!
     local deadline=$((SECONDS + 120))
     until python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)' \

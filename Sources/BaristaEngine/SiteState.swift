@@ -44,7 +44,14 @@ struct SiteState: Sendable {
     mutating func apply(_ stored: StoredEvent, context: ApplyContext) {
         let seq = stored.seq ?? .max
         if seq > liveSeq {
-            live.observe(stored.event, before: profiles[stored.profileID], weights: context.feedbackWeights)
+            // The person's recent items, read in place (copying the whole profile per event showed up in ingestion).
+            if let index = profiles.index(forKey: stored.profileID) {
+                live.observe(
+                    stored.event, viewed: profiles.values[index].recentlyViewed, cart: profiles.values[index].cart,
+                    purchases: profiles.values[index].recentPurchases, weights: context.feedbackWeights)
+            } else {
+                live.observe(stored.event, viewed: [], cart: [], purchases: [], weights: context.feedbackWeights)
+            }
             liveSeq = seq == .max ? liveSeq : seq
             liveChanged = true
         }

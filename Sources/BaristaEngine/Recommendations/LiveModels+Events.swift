@@ -3,7 +3,8 @@ import BaristaModels
 import Foundation
 
 extension LiveModels {
-    /// Learns from one accepted event, given the person's profile as it was just before it.
+    /// Learns from one accepted event, given the person's views, cart and purchases as they were
+    /// just before it (newest first).
     ///
     /// - `Product Viewed` / `Product Clicked`: popularity; co-viewed with the person's last few
     ///   views; what came next after the previous view when it was recent.
@@ -11,7 +12,9 @@ extension LiveModels {
     /// - `Order Completed`: popularity of each line; bought together within the order; what came
     ///   next after the person's previous purchases.
     /// Other events teach these models nothing.
-    mutating func observe(_ event: Event, before profile: Profile?, weights: [String: Double]) {
+    mutating func observe(
+        _ event: Event, viewed: [Profile.ViewedItem], cart: [Profile.CartLine], purchases: [Profile.ViewedItem], weights: [String: Double]
+    ) {
         guard event.kind == .track, let name = event.name else { return }
         let at = event.timestamp.timeIntervalSince1970
         let weight = Float(weights[name] ?? 0)
@@ -20,7 +23,6 @@ extension LiveModels {
             guard let id = event.productID else { return }
             let item = index(for: id)
             if weight > 0 { trending.record(item: item, category: category(of: item), weight: weight, at: at) }
-            let viewed = profile?.recentlyViewed ?? []
             let vocabulary = self.vocabulary
             let recent = viewed.filter { $0.itemID != id }.prefix(Self.coViewWindow).compactMap { vocabulary.existingIndex(of: $0.itemID) }
             cooccurrence.recordView(item, recent: recent, at: at)
@@ -33,7 +35,7 @@ extension LiveModels {
             guard let id = event.productID else { return }
             let item = index(for: id)
             if weight > 0 { trending.record(item: item, category: category(of: item), weight: weight, at: at) }
-            for line in profile?.cart ?? [] where line.itemID != id {
+            for line in cart where line.itemID != id {
                 if let other = vocabulary.existingIndex(of: line.itemID) { cooccurrence.recordBasket([item, other]) }
             }
         case EventName.orderCompleted:
@@ -48,7 +50,7 @@ extension LiveModels {
             guard !basket.isEmpty else { return }
             if basket.count > 1 { cooccurrence.recordBasket(basket) }
             // What this order followed: the person's latest earlier purchases (a refill after its product).
-            let earlier = (profile?.recentPurchases ?? []).prefix(3).compactMap { vocabulary.existingIndex(of: $0.itemID) }
+            let earlier = purchases.prefix(3).compactMap { vocabulary.existingIndex(of: $0.itemID) }
             for from in earlier {
                 for to in basket where to != from { cooccurrence.recordTransition(from: from, to: to, weight: 1) }
             }

@@ -21,11 +21,12 @@ struct LiveModels: Sendable {
     private(set) var recommendableFlags: [Bool] = []
     var categories = ItemVocabulary()
     var trending: TrendingCounter
-    var cooccurrence = CooccurrenceModel()
+    var cooccurrence = CooccurrenceModel(viewWindow: LiveModels.coViewWindow)
     var attributes = AttributeIndex()
 
-    /// How many recently viewed items a view is paired with.
-    static let coViewWindow = 10
+    /// How many recently viewed items a view is paired with (5: the co-view signal is in the last
+    /// few views, and every pair costs two row updates on the ingestion path).
+    static let coViewWindow = 5
     /// A view more than this long after the previous one does not count as what came "next".
     static let transitionGap: TimeInterval = 24 * 3600
 

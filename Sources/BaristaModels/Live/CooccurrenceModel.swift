@@ -12,7 +12,7 @@
 ///
 /// **Memory bound.** Each item keeps at most ``maxNeighbours`` entries per relation (8 bytes
 /// each: neighbour index and Float32 count). When a row overflows it is pruned to its
-/// 3/4·``maxNeighbours`` strongest entries. This is an approximation in the style of lossy
+/// ½·``maxNeighbours`` strongest entries (pruning half at a time keeps it rare on the ingestion path). This is an approximation in the style of lossy
 /// counting: a pair dropped while weak restarts from zero, and rows are pruned independently, so
 /// i may keep j while j has dropped i. Pairs that recur keep their counts, which is what queries
 /// rank by. Memory is O(items × relations × maxNeighbours) whatever the number of events.
