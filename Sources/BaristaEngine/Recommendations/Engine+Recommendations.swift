@@ -75,9 +75,9 @@ extension Engine {
                 {
                     return .cached(hit)
                 }
-                return .compute(state.person(for: request, now: now), key)
+                return .compute(state.person(for: request), key)
             }
-            return .compute(state.person(for: request, now: now), nil)
+            return .compute(state.person(for: request), nil)
         }
 
         let chosen: [ChosenItem], itemsJSON: [UInt8]

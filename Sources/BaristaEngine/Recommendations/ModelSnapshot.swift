@@ -47,17 +47,18 @@ final class ModelSnapshot: Sendable {
 
     /// The stored form: the model's item ids, then the model's own bytes.
     func stored() -> StoredModel {
-        var writer = ByteWriter()
-        writer.append(strings: itemIDs.map(\.rawValue))
-        writer.append(block: model.serialized())
+        var writer = ByteWriter(magic: "BSNP", version: 1)
+        writer.write(strings: itemIDs.map(\.rawValue))
+        writer.write(block: model.serialized())
         return StoredModel(version: version, trainedThrough: trainedThrough, createdAt: trainedAt, bytes: writer.bytes)
     }
 
     /// Reads back ``stored()``, numbering the model's items in `vocabulary`.
     static func load(_ stored: StoredModel, vocabulary: inout ItemVocabulary) throws -> ModelSnapshot {
-        var reader = ByteReader(stored.bytes)
-        let ids = try reader.strings().map(ItemID.init(rawValue:))
-        let model = try ForYouModel(serialized: try reader.block())
+        var reader = try ByteReader(stored.bytes, magic: "BSNP", version: 1)
+        let ids = try reader.readStrings().map(ItemID.init(rawValue:))
+        let model = try ForYouModel(serialized: try reader.readBlock())
+        try reader.expectEnd()
         return ModelSnapshot(
             version: stored.version, trainedThrough: stored.trainedThrough, trainedAt: stored.createdAt, model: model, itemIDs: ids,
             vocabulary: &vocabulary)

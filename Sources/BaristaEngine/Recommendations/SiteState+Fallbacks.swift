@@ -29,11 +29,11 @@ extension SiteState {
         for category in categories where !enough() {
             guard let number = live.categories.existingIndex(of: ItemID(category.lowercased())) else { continue }
             let label = category
-            pool.add(trendingTop(category: number, now: now).first(depth, where: include), weight: tier) { _ in .popularIn(category: label) }
+            pool.add(trendingTop(category: number).first(depth, where: include), weight: tier) { _ in .popularIn(category: label) }
             tier /= 10
         }
         if !enough() {
-            pool.add(trendingTop(category: nil, now: now).first(depth, where: include), weight: tier) { _ in .trending }
+            pool.add(trendingTop(category: nil).first(depth, where: include), weight: tier) { _ in .trending }
             tier /= 10
         }
         if pool.count < request.limit {
@@ -98,7 +98,7 @@ extension SiteState {
     /// The most popular items now (overall or in one category), cached until the next event or
     /// catalog change: forward decay shrinks every score by the same factor as time passes, so
     /// the order only changes when something new is counted.
-    mutating func trendingTop(category: Int32?, now: Date) -> [ScoredItem] {
+    mutating func trendingTop(category: Int32?) -> [ScoredItem] {
         let key = category ?? -1
         if let cached = trendingCache[key], cached.seq == liveSeq { return cached.items }
         let live = self.live

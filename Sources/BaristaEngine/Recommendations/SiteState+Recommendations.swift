@@ -14,8 +14,8 @@ extension SiteState {
         return (id, profileVersions[id] ?? 0)
     }
 
-    /// The person a request names, their consent and (with `history`) their history in live item numbers.
-    func person(for request: RecommendationRequest, now: Date, history withHistory: Bool = true) -> PersonView {
+    /// The person a request names, their consent and their history in live item numbers.
+    func person(for request: RecommendationRequest) -> PersonView {
         let defaultConsent = site.settings.defaultConsent.personalization ?? true
         guard let user = request.user,
             let id = user.userID.flatMap({ identities.profile(.user, $0) }) ?? user.anonymousID.flatMap({ identities.profile(.anonymous, $0) }),
@@ -26,7 +26,7 @@ extension SiteState {
         let personalized = profile.consent.resolved(with: site.settings.defaultConsent).personalization ?? true
         let version = profileVersions[id] ?? 0
         guard personalized else { return PersonView(profileID: id, profile: profile, version: version, personalized: false, history: []) }
-        return PersonView(profileID: id, profile: profile, version: version, personalized: true, history: withHistory ? history(of: profile) : [])
+        return PersonView(profileID: id, profile: profile, version: version, personalized: true, history: history(of: profile))
     }
 
     /// A profile's items (purchases, cart, views), newest first, one per item with its strongest

@@ -26,26 +26,7 @@ extension ForYouModel {
 
     /// EASEᴿ's `B = −P / diag(P)` with `P = (XᵀX + λI)⁻¹`, each row pruned to its `keep` strongest links.
     static func easeLinks(_ presence: InteractionMatrix, lambda: Float, keep: Int) -> ItemNeighbours {
-        var matrix = DenseMatrix.upperGram(of: presence, ridge: lambda)
-        do {
-            try matrix.invertSymmetricPositiveDefinite()
-        } catch {
-            preconditionFailure("XᵀX + λI with λ = \(lambda) did not invert: \(error)")
-        }
-        let n = matrix.size, ld = matrix.stride
-        var scale = [Float](repeating: 0, count: ld)
-        for j in 0..<n { scale[j] = -1 / matrix.storage[j * ld + j] }
-        scale.withUnsafeBufferPointer { scale in
-            matrix.storage.withUnsafeMutableBufferPointer { buffer in
-                let scale = SharedFloats(scale.baseAddress!), matrix = SharedFloats(buffer.baseAddress!)
-                DispatchQueue.concurrentPerform(iterations: n) { i in
-                    let row = matrix.base + i * ld, scale = UnsafePointer(scale.base)
-                    for j in Swift.stride(from: 0, to: ld, by: 8) { (row + j).storeSIMD(row.loadSIMD(j) * scale.loadSIMD(j)) }
-                    row[i] = 0
-                }
-            }
-        }
-        return ItemNeighbours(pruning: matrix, keep: keep)
+        ItemNeighbours(pruning: EASE.weights(of: presence, lambda: lambda), keep: keep)
     }
 
     /// Links from implicit-ALS item factors `Y`: item `i` → `j` weighs the cosine of `yᵢ` and `yⱼ`,

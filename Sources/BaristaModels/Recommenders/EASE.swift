@@ -35,17 +35,9 @@ public struct EASE: Recommender {
     ///   - lambda: The L2 regularization, > 0 (it makes `G` positive definite); 100 suits
     ///     purchase data of a few thousand items.
     public init(training: InteractionMatrix, lambda: Float = 100) {
-        precondition(lambda > 0, "EASE needs λ > 0 for XᵀX + λI to be invertible")
-        var matrix = DenseMatrix.upperGram(of: training, ridge: lambda)
-        do {
-            try matrix.invertSymmetricPositiveDefinite()
-        } catch {
-            preconditionFailure("XᵀX + λI with λ = \(lambda) did not invert: \(error)")
-        }
-        Self.turnInverseIntoWeights(&matrix)
         self.lambda = lambda
         self.training = training
-        self.weights = matrix
+        self.weights = Self.weights(of: training, lambda: lambda)
     }
 
     /// Scores every item for `user`: the sum of the rows of `B` of the user's training items,
@@ -71,6 +63,20 @@ public struct EASE: Recommender {
                 }
             }
         }
+    }
+
+    /// `B = −P / diag(P)` with `P = (XᵀX + λI)⁻¹` and a zero diagonal, in one `itemCount²` matrix
+    /// (also what the `for_you` model prunes into item links).
+    static func weights(of training: InteractionMatrix, lambda: Float) -> DenseMatrix {
+        precondition(lambda > 0, "EASE needs λ > 0 for XᵀX + λI to be invertible")
+        var matrix = DenseMatrix.upperGram(of: training, ridge: lambda)
+        do {
+            try matrix.invertSymmetricPositiveDefinite()
+        } catch {
+            preconditionFailure("XᵀX + λI with λ = \(lambda) did not invert: \(error)")
+        }
+        turnInverseIntoWeights(&matrix)
+        return matrix
     }
 
     /// Replaces `P` by `B = −P / diag(P)` (column `j` scaled by `−1 / P_jj`) with a zero diagonal.
