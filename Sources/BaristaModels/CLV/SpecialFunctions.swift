@@ -18,6 +18,11 @@ enum SpecialFunctions {
         #endif
     }
 
+    /// `ln B(a, b) = ln Γ(a) + ln Γ(b) − ln Γ(a + b)` for `a, b > 0`.
+    static func logBeta(_ a: Double, _ b: Double) -> Double {
+        logGamma(a) + logGamma(b) - logGamma(a + b)
+    }
+
     /// `ln(eᵃ + eᵇ)` without overflow or underflow.
     static func logSumExp(_ a: Double, _ b: Double) -> Double {
         let high = max(a, b)
