@@ -399,6 +399,19 @@ struct SegmentRuleTests {
             return
         }
         #expect(failure.errors.map(\.field) == ["/key"])
+        guard case .failure(let badPath) = SegmentDefinition.parse(["rule": ["segment": "vip"]], key: "no spaces", now: t0) else {
+            Issue.record("expected a bad path key")
+            return
+        }
+        #expect(badPath.errors.map(\.field) == ["/key"])
+    }
+
+    @Test func aStoredTallyIsRestoredInOrder() {
+        let tally = EventTally(times: [30, 10, 20], values: [3, 1, 2], totalCount: 5, totalSum: 100)
+        #expect(Array(tally.times) == [10, 20, 30] && Array(tally.values) == [1, 2, 3])
+        #expect(tally.totalCount == 5 && tally.totalSum == 100)
+        let short = EventTally(times: [10, 20], values: [1], totalCount: 0, totalSum: 0)
+        #expect(short.times.count == 1 && short.totalCount == 1 && short.totalSum == 1)
     }
 
     @Test func segmentKeysFollowTheirPattern() {

@@ -41,16 +41,22 @@ public struct EventTally: Sendable, Hashable {
     /// An empty tally.
     public init() {}
 
-    /// A tally restored from storage; entries are sorted by time if they are not.
+    /// A tally restored from storage (``times``, ``values``, ``totalCount``, ``totalSum``).
     ///
-    /// `totalCount` and `totalSum` are raised to at least the entries' own count and sum.
+    /// Entries are sorted by time if they are not; of arrays of different lengths the extra
+    /// elements are dropped; totals smaller than the entries' own are replaced by theirs.
     public init(times: [Double], values: [Double], totalCount: Int, totalSum: Double) {
-        precondition(times.count == values.count, "EventTally: times and values differ in length")
-        let order = times.indices.sorted { times[$0] < times[$1] }
+        let count = min(times.count, values.count)
+        let order = (0..<count).sorted { times[$0] < times[$1] }
         self.times = ContiguousArray(order.map { times[$0] })
         self.values = ContiguousArray(order.map { values[$0] })
-        self.totalCount = max(totalCount, times.count)
-        self.totalSum = totalCount >= times.count ? totalSum : values.reduce(0, +)
+        if totalCount >= count {
+            self.totalCount = totalCount
+            self.totalSum = totalSum
+        } else {
+            self.totalCount = count
+            self.totalSum = self.values.reduce(0, +)
+        }
     }
 
     /// Whether nothing was ever recorded.

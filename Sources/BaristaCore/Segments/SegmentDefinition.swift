@@ -100,11 +100,11 @@ public struct SegmentDefinition: Sendable, Hashable {
         for key in object.keys.sorted() where !fields.contains(key) {
             fail(key, "is not a field of a segment (key, name, description, rule, persona, priority)")
         }
-        var key = pathKey
-        if let pathKey, !isValidKey(pathKey) { fail("key", "in the path " + keyRuleMessage) }
+        var key: String?
         switch (object["key"], pathKey) {
         case (nil, nil): fail("key", "is required")
-        case (nil, _?): break
+        case (_, let pathKey?) where !isValidKey(pathKey): fail("key", "(the key in the path) " + keyRuleMessage)
+        case (nil, let pathKey?): key = pathKey
         case (let v?, _):
             guard let text = v.stringValue else {
                 fail("key", "must be a string, not \(v.typeDescription)")
