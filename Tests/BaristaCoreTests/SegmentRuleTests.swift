@@ -303,7 +303,7 @@ struct SegmentRuleTests {
 
     @Test func badOperatorsForALeafSayWhichAreAllowed() {
         let found = errors(["prediction": "p_alive", "op": "contains", "value": 1])
-        #expect(found == [FieldError(field: "/rule/op", message: "contains cannot be used with a prediction; use one of eq, ne, gt, gte, lt, lte")])
+        #expect(found == [FieldError(field: "/rule/op", message: "\"contains\" cannot be used with a prediction; use one of eq, ne, gt, gte, lt, lte")])
     }
 
     @Test func aRuleTooDeepOrTooLargeIsRefusedAtItsRoot() {

@@ -57,7 +57,7 @@ extension SegmentRuleParser {
     mutating func numericOperator(_ value: JSONValue, at pointer: JSONPointer, leaf: String) -> NumericOperator? {
         guard let op = oneOf(TraitOperator.self, value, at: pointer, what: "an operator") else { return nil }
         guard let numeric = NumericOperator(rawValue: op.rawValue) else {
-            fail(pointer, "\(op.rawValue) cannot be used with \(leaf); use one of \(Self.numericNames)")
+            fail(pointer, "\"\(op.rawValue)\" cannot be used with \(leaf); use one of \(Self.numericNames)")
             return nil
         }
         return numeric
