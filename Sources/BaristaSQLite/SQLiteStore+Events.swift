@@ -44,6 +44,19 @@ extension SQLiteStore {
         }
     }
 
+    /// Events named one of `names` after `after`, oldest first: a scan of the log (conditions on
+    /// events are built once, when a segment is created or the site loads, not per request).
+    public func events(site: SiteID, named names: Set<String>, after: Int64, limit: Int) async throws -> [StoredEvent] {
+        guard !names.isEmpty else { return [] }
+        return try await writer.read { db in
+            let marks = Array(repeating: "?", count: names.count).joined(separator: ",")
+            return try Row.fetchAll(
+                db, sql: "SELECT * FROM events WHERE seq > ? AND site_id = ? AND type = 'track' AND name IN (\(marks)) ORDER BY seq LIMIT ?",
+                arguments: StatementArguments([after, site.rawValue] as [any DatabaseValueConvertible] + names.sorted() + [limit])
+            ).map { try Self.storedEvent($0) }
+        }
+    }
+
     /// Every stored event of `profiles`, oldest first: the by-profile index, plus a scan of the log after it.
     public func events(site: SiteID, profiles: [ProfileID]) async throws -> [StoredEvent] {
         guard !profiles.isEmpty else { return [] }

@@ -73,6 +73,14 @@ extension SQLiteStore {
                 CREATE TABLE live_models (site_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, bytes BLOB NOT NULL);
                 """)
         }
+        migrator.registerMigration("v4: definitions (segments, quizzes)") { db in
+            try db.execute(sql: """
+                CREATE TABLE definitions (
+                    site_id TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, body TEXT NOT NULL,
+                    created_at REAL NOT NULL, updated_at REAL NOT NULL,
+                    PRIMARY KEY (site_id, kind, key)) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

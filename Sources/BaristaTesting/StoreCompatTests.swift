@@ -95,6 +95,46 @@ public struct StoreCompatTests: Sendable {
             #expect(odd.count == 12)
             #expect(odd.allSatisfy { $0.profileID == ProfileID("odd") })
         },
+        Case(description: "events are read by name after a position, track events only, a page at a time") { store in
+            let site = Fixtures.site(), other = Fixtures.site()
+            try await store.createSite(site)
+            try await store.createSite(other)
+            let names = ["Order Completed", "Product Viewed", "Order Completed", "Signed Up", "Order Completed"]
+            let events = names.enumerated().map { i, name in
+                StoredEvent(siteID: site.id, profileID: ProfileID("p"), event: Fixtures.track(name, user: "u", message: "n\(i)"))
+            }
+            let seqs = try await store.append(EventAppend(site: site.id, events: events, links: []))
+            _ = try await store.append(EventAppend(site: other.id, events: [
+                StoredEvent(siteID: other.id, profileID: ProfileID("p"), event: Fixtures.track("Order Completed", user: "u", message: "x"))
+            ], links: []))
+            _ = try await store.append(EventAppend(site: site.id, events: [
+                StoredEvent(siteID: site.id, profileID: ProfileID("p"), event: Fixtures.identify(user: "u", anonymous: "a"))
+            ], links: []))
+            let orders = try await store.events(site: site.id, named: ["Order Completed", "Signed Up"], after: 0, limit: 10)
+            #expect(orders.map(\.event.messageID) == ["n0", "n2", "n3", "n4"])
+            let page = try await store.events(site: site.id, named: ["Order Completed"], after: seqs[0]!, limit: 1)
+            #expect(page.map(\.event.messageID) == ["n2"])
+            #expect(try await store.events(site: site.id, named: [], after: 0, limit: 10).isEmpty)
+        },
+        Case(description: "definitions are saved, replaced (keeping their creation time), listed by kind in key order and deleted") { store in
+            let site = Fixtures.site(), other = Fixtures.site()
+            try await store.createSite(site)
+            try await store.createSite(other)
+            let t0 = Fixtures.now, t1 = Fixtures.now.addingTimeInterval(60)
+            try await store.saveDefinition(StoredDefinition(kind: "segment", key: "vip", body: #"{"v":1}"#, createdAt: t0, updatedAt: t0), site: site.id)
+            try await store.saveDefinition(StoredDefinition(kind: "segment", key: "all", body: #"{"a":1}"#, createdAt: t0, updatedAt: t0), site: site.id)
+            try await store.saveDefinition(StoredDefinition(kind: "quiz", key: "vip", body: #"{"q":1}"#, createdAt: t0, updatedAt: t0), site: site.id)
+            try await store.saveDefinition(StoredDefinition(kind: "segment", key: "vip", body: #"{"v":2}"#, createdAt: t1, updatedAt: t1), site: site.id)
+            let segments = try await store.definitions(kind: "segment", site: site.id)
+            #expect(segments.map(\.key) == ["all", "vip"])
+            #expect(segments[1].body == #"{"v":2}"#)
+            #expect(segments[1].createdAt == t0 && segments[1].updatedAt == t1)
+            #expect(try await store.definitions(kind: "quiz", site: site.id).map(\.body) == [#"{"q":1}"#])
+            #expect(try await store.definitions(kind: "segment", site: other.id).isEmpty)
+            #expect(try await store.deleteDefinition(kind: "segment", key: "vip", site: site.id))
+            #expect(try await store.deleteDefinition(kind: "segment", key: "vip", site: site.id) == false)
+            #expect(try await store.definitions(kind: "segment", site: site.id).map(\.key) == ["all"])
+        },
         Case(description: "a profile's events are found and erased whether maintenance has indexed them or not") { store in
             let site = Fixtures.site()
             try await store.createSite(site)

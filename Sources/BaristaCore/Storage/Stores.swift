@@ -22,6 +22,9 @@ public protocol EventStore: Sendable {
     func events(site: SiteID, after: Int64, limit: Int) async throws -> [StoredEvent]
     /// Every stored event of these profiles, oldest first.
     func events(site: SiteID, profiles: [ProfileID]) async throws -> [StoredEvent]
+    /// A site's events with `seq > after` whose `event` name (track) is one of `names`, oldest first,
+    /// at most `limit`: what segment conditions on events are built from.
+    func events(site: SiteID, named names: Set<String>, after: Int64, limit: Int) async throws -> [StoredEvent]
     /// Every identity link of a site.
     func identityLinks(site: SiteID) async throws -> [IdentityLink]
     /// Removes these profiles' events, identity links and stored state, and the outcomes of the
@@ -46,8 +49,42 @@ public protocol CatalogStore: Sendable {
     func items(site: SiteID) async throws -> [Item]
 }
 
+/// What a site's people define and Barista keeps as written: segments, quizzes, and later
+/// experiences and triggers. Each is a JSON document under a kind and a key.
+public protocol DefinitionStore: Sendable {
+    /// Inserts or replaces the definition of `definition.kind` and `definition.key`.
+    func saveDefinition(_ definition: StoredDefinition, site: SiteID) async throws
+    /// Deletes a definition; returns whether it existed.
+    func deleteDefinition(kind: String, key: String, site: SiteID) async throws -> Bool
+    /// Every definition of one kind, in key order.
+    func definitions(kind: String, site: SiteID) async throws -> [StoredDefinition]
+}
+
+/// One stored definition: its kind (`segment`, `quiz`, …), key and JSON body.
+public struct StoredDefinition: Sendable, Hashable {
+    /// What it defines: `segment`, `quiz`, ….
+    public var kind: String
+    /// The key the API names it by, unique within its kind and site.
+    public var key: String
+    /// The definition as compact JSON text.
+    public var body: String
+    /// When it was first created.
+    public var createdAt: Date
+    /// When it was last changed.
+    public var updatedAt: Date
+
+    /// A definition of `kind` under `key`, with its JSON `body` and times.
+    public init(kind: String, key: String, body: String, createdAt: Date, updatedAt: Date) {
+        self.kind = kind
+        self.key = key
+        self.body = body
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
 /// Everything Barista stores. SQLite and PostgreSQL each implement it, and pass `StoreCompatTests`.
-public protocol BaristaStore: SiteStore, EventStore, ProfileStore, CatalogStore, RecommendationStore {
+public protocol BaristaStore: SiteStore, EventStore, ProfileStore, CatalogStore, RecommendationStore, DefinitionStore {
     /// Whether the store is open and answering.
     func isReady() async -> Bool
 
