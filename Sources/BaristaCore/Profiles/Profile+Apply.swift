@@ -104,6 +104,7 @@ extension Profile {
             if inSession { session?.checkoutStarted = true }
         case EventName.orderCompleted:
             orders += 1
+            recordOrderDay(at)
             let lines = event.properties["products"]?.arrayValue ?? []
             var lineTotal = 0.0
             for line in lines {
@@ -121,6 +122,24 @@ extension Profile {
         default:
             if let itemID = event.productID, weight != 0 { addAffinity(itemID, weight: weight, at: at, context: context) }
         }
+    }
+
+    private mutating func recordOrderDay(_ at: Date) {
+        let day = Int32((at.timeIntervalSince1970 / 86_400).rounded(.down))
+        Self.insertDay(day, into: &orderDays)
+    }
+
+    /// Inserts `day` into an ascending list of distinct days, keeping the first day and the latest
+    /// ones when the list is full.
+    private static func insertDay(_ day: Int32, into days: inout [Int32]) {
+        var low = 0, high = days.count
+        while low < high {
+            let middle = (low + high) / 2
+            if days[middle] < day { low = middle + 1 } else { high = middle }
+        }
+        guard low == days.count || days[low] != day else { return }
+        days.insert(day, at: low)
+        if days.count > orderDaysLimit { days.remove(at: 1) }
     }
 
     private mutating func recordView(_ itemID: ItemID, at: Date) {
@@ -174,6 +193,7 @@ extension Profile {
         recentEvents = Array((recentEvents + other.recentEvents).sorted { $0.at > $1.at }.prefix(Self.recentLimit))
         eventCounts.merge(other.eventCounts, uniquingKeysWith: +)
         purchased.formUnion(other.purchased)
+        for day in other.orderDays { Self.insertDay(day, into: &orderDays) }
         for purchase in other.recentPurchases.reversed() {
             Self.record(purchase.itemID, at: purchase.at, in: &recentPurchases, limit: Self.recentPurchasesLimit)
         }

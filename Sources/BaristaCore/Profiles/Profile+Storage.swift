@@ -30,6 +30,7 @@ extension Profile {
             "counts": .object(eventCounts.mapValues { .number(Double($0)) }),
             "purchased": .array(purchased.map { .string($0.rawValue) }),
             "bought": .array(recentPurchases.map { .array([.string($0.itemID.rawValue), .number($0.at.timeIntervalSince1970)]) }),
+            "order_days": .array(orderDays.map { .number(Double($0)) }),
         ]
         if let firstSeen { object["first_seen"] = .number(firstSeen.timeIntervalSince1970) }
         if let lastSeen { object["last_seen"] = .number(lastSeen.timeIntervalSince1970) }
@@ -83,6 +84,7 @@ extension Profile {
             return EventSummary(type: type, event: a[1].stringValue, messageID: message, at: at, channel: channel, properties: a[5].objectValue ?? [:])
         } ?? []
         eventCounts = (value["counts"]?.objectValue ?? [:]).compactMapValues { $0.doubleValue.map { Int($0) } }
+        orderDays = value["order_days"]?.arrayValue?.compactMap { $0.doubleValue.map { Int32($0) } } ?? []
         purchased = Set(value["purchased"]?.arrayValue?.compactMap { $0.stringValue.map { ItemID($0) } } ?? [])
     }
 }

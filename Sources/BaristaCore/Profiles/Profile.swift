@@ -40,6 +40,10 @@ public struct Profile: Sendable, Hashable {
     /// The latest items ordered, newest first, one entry per item (its latest order), at most
     /// ``recentPurchasesLimit``: the ordered history `for_you` and `next` read.
     public var recentPurchases: [ViewedItem] = []
+    /// The days (UTC, counted from 1970-01-01) on which the person ordered, ascending, one entry a
+    /// day: what the purchase models read (BG/NBD counts repeat purchases in distinct days, as
+    /// lifetimes does). At most ``orderDaysLimit``: beyond it, the oldest days after the first are dropped.
+    public var orderDays: [Int32] = []
 
     /// An empty profile: a person with no events yet.
     public init(id: ProfileID) { self.id = id }
@@ -50,6 +54,8 @@ public struct Profile: Sendable, Hashable {
     public static let recentlyViewedLimit = 30
     /// How many items ``recentPurchases`` keeps (50).
     public static let recentPurchasesLimit = 50
+    /// How many distinct order days ``orderDays`` keeps (1,000: nearly three years of daily orders).
+    public static let orderDaysLimit = 1_000
 
     /// An entry of `recently_viewed` (or of ``recentPurchases``): an item and when the person last viewed (or ordered) it.
     public struct ViewedItem: Sendable, Hashable {
@@ -129,11 +135,39 @@ public struct Profile: Sendable, Hashable {
     }
 
     /// Browsing, shopping or buying, from the session as of `now`.
-    public func intent(at now: Date) -> String {
-        guard let session, now.timeIntervalSince(session.lastActivityAt) <= Session.timeout else { return "browsing" }
-        if session.checkoutStarted && !session.ordered { return "buying" }
-        if session.adds > 0 && !cart.isEmpty || session.views >= 3 && !cart.isEmpty { return "shopping" }
-        return "browsing"
+    public func intent(at now: Date) -> String { intentReading(at: now).intent }
+
+    /// The intent of the current visit, the signals that decided it, and when it lapses to `browsing`.
+    ///
+    /// `buying`: a checkout started in this visit and no order followed. `shopping`: something is in
+    /// the cart and this visit added to it or viewed at least three products. Anything else, and
+    /// every visit idle for more than ``Session/timeout``, is `browsing`.
+    public func intentReading(at now: Date) -> IntentReading {
+        guard let session, now.timeIntervalSince(session.lastActivityAt) <= Session.timeout else {
+            return IntentReading(intent: "browsing", signals: session == nil ? ["no visit yet"] : ["no activity in the last 30 minutes"], lapsesAt: nil)
+        }
+        let lapses = session.lastActivityAt.addingTimeInterval(Session.timeout)
+        var signals: [String] = []
+        if session.views > 0 { signals.append("\(session.views) product view\(session.views == 1 ? "" : "s") this visit") }
+        if session.adds > 0 { signals.append("\(session.adds) add\(session.adds == 1 ? "" : "s") to cart this visit") }
+        if !cart.isEmpty { signals.append("\(cart.count) item\(cart.count == 1 ? "" : "s") in the cart") }
+        if session.checkoutStarted { signals.append(session.ordered ? "checkout completed with an order" : "checkout started, no order yet") }
+        if session.checkoutStarted && !session.ordered { return IntentReading(intent: "buying", signals: signals, lapsesAt: lapses) }
+        if session.adds > 0 && !cart.isEmpty || session.views >= 3 && !cart.isEmpty {
+            return IntentReading(intent: "shopping", signals: signals, lapsesAt: lapses)
+        }
+        if signals.isEmpty { signals.append("a visit without product activity") }
+        return IntentReading(intent: "browsing", signals: signals, lapsesAt: lapses)
+    }
+
+    /// What ``intentReading(at:)`` found.
+    public struct IntentReading: Sendable, Hashable {
+        /// `browsing`, `shopping` or `buying`.
+        public var intent: String
+        /// The facts of the visit that decided it, in words (`"2 adds to cart this visit"`).
+        public var signals: [String]
+        /// When the visit times out and the intent becomes `browsing`; nil when it already is for want of a visit.
+        public var lapsesAt: Date?
     }
 }
 
