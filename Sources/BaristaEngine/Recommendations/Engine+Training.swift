@@ -18,11 +18,14 @@ public struct TrainingReport: Sendable {
     public var readSeconds: Double, trainSeconds: Double
     /// Bytes the model holds in memory.
     public var modelBytes: Int
+    /// The population models refit with it (CLV and email engagement), which every profile's predictions come from.
+    public var profileModels: ProfileModels
 }
 
 extension Engine {
     /// Trains a site's `for_you` model from its whole event log, publishes it to serving in one
-    /// step and stores it. Returns nil, without training, when no event arrived since the served
+    /// step and stores it, after refitting the population models behind every profile's
+    /// predictions (``refreshPredictions(site:)``). Returns nil, without training, when no event arrived since the served
     /// model was trained (unless `force`) or when the log has no interaction with an item.
     ///
     /// Serving goes on throughout: the log is read in pages, the numerics run on a dispatch queue
@@ -33,6 +36,7 @@ extension Engine {
         let (through, weights) = runtime.state.withLock { ($0.appliedSeq, $0.site.settings.feedbackWeights) }
         let served = runtime.model.withLock { $0?.trainedThrough }
         if !force, let served, served >= through { return nil }
+        let profileModels = try await refreshPredictions(site: site)
         let clock = ContinuousClock(), started = clock.now
 
         var collector = InteractionCollector(weights: weights)
@@ -71,7 +75,7 @@ extension Engine {
         return TrainingReport(
             version: version, trainedThrough: through, events: collector.events, people: data.people, items: data.itemIDs.count,
             pairs: data.training.entryCount, config: "\(tuned.config)", validationNDCG: tuned.validationNDCG,
-            readSeconds: readSeconds, trainSeconds: trainSeconds, modelBytes: tuned.model.memoryBytes)
+            readSeconds: readSeconds, trainSeconds: trainSeconds, modelBytes: tuned.model.memoryBytes, profileModels: profileModels)
     }
 
     /// How far a site's log has moved since its served model was trained: the log positions since

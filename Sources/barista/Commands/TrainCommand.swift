@@ -39,7 +39,7 @@ struct TrainCommand: AsyncParsableCommand {
                 "events": .number(Double(report.events)), "people": .number(Double(report.people)), "items": .number(Double(report.items)),
                 "pairs": .number(Double(report.pairs)), "config": .string(report.config), "validation_ndcg@10": .number(report.validationNDCG),
                 "read_seconds": .number(report.readSeconds), "train_seconds": .number(report.trainSeconds),
-                "model_bytes": .number(Double(report.modelBytes)),
+                "model_bytes": .number(Double(report.modelBytes)), "profile_models": report.profileModels.json,
             ])
         } else {
             print("""
@@ -47,8 +47,26 @@ struct TrainCommand: AsyncParsableCommand {
                   \(report.events) events → \(report.people) people × \(report.items) items, \(report.pairs) pairs
                   \(report.config), validation ndcg@10 \(String(format: "%.4f", report.validationNDCG))
                   read in \(String(format: "%.2f", report.readSeconds)) s, trained in \(String(format: "%.2f", report.trainSeconds)) s, \(report.modelBytes / 1_048_576) MiB
+                  predictions: \(Self.describe(report.profileModels))
                 """)
         }
+    }
+}
+
+extension TrainCommand {
+    /// The population models in one line: what was fitted, on how many people.
+    static func describe(_ models: ProfileModels) -> String {
+        var parts: [String] = []
+        if let bgnbd = models.bgnbd {
+            parts.append(String(format: "BG/NBD r %.3f α %.3f a %.3f b %.3f on %d customers", bgnbd.r, bgnbd.alpha, bgnbd.a, bgnbd.b, models.customers))
+        } else {
+            parts.append("no purchase model yet (\(models.customers) customers, \(ProfileModels.minimumCustomers) needed with a repeat order)")
+        }
+        if let gg = models.gammaGamma { parts.append(String(format: "Gamma-Gamma p %.3f q %.3f γ %.3f", gg.p, gg.q, gg.gamma)) }
+        if let email = models.engagement {
+            parts.append(String(format: "email open prior mean %.3f from %d people", email.open.mean, email.fittedOn))
+        }
+        return parts.joined(separator: "; ")
     }
 }
 
