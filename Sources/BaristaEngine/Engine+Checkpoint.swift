@@ -88,6 +88,7 @@ public struct CheckpointService: Service {
         for await _ in ticks.cancelOnGracefulShutdown() {
             do {
                 try await engine.flushRecommendationLog()
+                await engine.expireSegmentWindows()
                 elapsed += tick
                 sinceCheckpoint += tick
                 sinceLive += tick

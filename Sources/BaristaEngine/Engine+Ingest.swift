@@ -105,6 +105,7 @@ extension Engine {
                     state.profiles[id] = nil
                     state.profileVersions[id] = nil
                     state.answerCache.remove(profile: id)
+                    state.forgetSegments(of: id)
                     state.dirty.remove(id)
                     state.removed.remove(id)
                 }

@@ -11,10 +11,17 @@ public struct ProfileSnapshot: Sendable {
     public var anonymousIDs: [String]
     /// The site's settings at that moment, for the consent defaults and the affinity half-life.
     public var settings: SiteSettings
+    /// `predictions` as of the moment it was read.
+    public var predictions: ProfilePredictions
+    /// `segments`: the keys of the segments the profile belongs to, in key order.
+    public var segments: [String]
+    /// `persona`: its highest-priority persona segment, if any.
+    public var persona: String?
 
     /// The 360° view of API.md, as of `now`.
     public func json(at now: Date) -> JSONValue {
         let p = profile
+        let intent = p.intentReading(at: now)
         let shares = p.affinities.shares(at: now, halfLife: settings.halfLifeSeconds)
         var affinities: [String: JSONValue] = [:]
         for dimension in AffinityDimension.allCases {
@@ -31,7 +38,8 @@ public struct ProfileSnapshot: Sendable {
             "last_seen": p.lastSeen.map { .string(Timestamp.format($0)) } ?? .null,
             "channels": .array(p.channels.map(JSONValue.string)),
             "affinities": .object(affinities),
-            "intent": .string(p.intent(at: now)),
+            "intent": .string(intent.intent),
+            "intent_signals": .array(intent.signals.map(JSONValue.string)),
             "cart": .array(p.cart.map { line in
                 ["item_id": .string(line.itemID.rawValue), "quantity": .number(line.quantity),
                     "price": line.price.map(JSONValue.number) ?? .null, "added_at": .string(Timestamp.format(line.addedAt))]
@@ -39,9 +47,9 @@ public struct ProfileSnapshot: Sendable {
             "recently_viewed": .array(p.recentlyViewed.map { ["item_id": .string($0.itemID.rawValue), "at": .string(Timestamp.format($0.at))] }),
             "orders": .number(Double(p.orders)),
             "revenue": .number((p.revenue * 100).rounded() / 100),
-            "segments": [],
-            "persona": .null,
-            "predictions": ["clv_12m": .null, "p_alive": .null, "expected_orders_90d": .null, "email_open_rate": .null, "email_click_rate": .null],
+            "segments": .array(segments.map(JSONValue.string)),
+            "persona": persona.map(JSONValue.string) ?? .null,
+            "predictions": predictions.json,
             "email_cadence_per_week": .null,
             "event_counts": .object(p.eventCounts.mapValues { .number(Double($0)) }),
             "recent_events": .array(p.recentEvents.map { e in
@@ -65,6 +73,8 @@ public struct ProfileSnapshot: Sendable {
             "orders": .number(Double(profile.orders)),
             "revenue": .number((profile.revenue * 100).rounded() / 100),
             "intent": .string(profile.intent(at: now)),
+            "segments": .array(segments.map(JSONValue.string)),
+            "persona": persona.map(JSONValue.string) ?? .null,
         ]
     }
 }
@@ -85,13 +95,14 @@ extension Engine {
         let runtime = try await runtime(site)
         return runtime.state.withLock { state in
             guard let profileID = state.lookup(id, by: by) else { return nil }
-            return state.snapshot(profileID)
+            return state.snapshot(profileID, now: now())
         }
     }
 
     /// Lists profiles in id order after `cursor`, matching `query` (an id, or text in the traits) when given.
     public func profiles(site: SiteID, query: String?, after cursor: String?, limit: Int) async throws -> (profiles: [ProfileSnapshot], next: String?) {
         let runtime = try await runtime(site)
+        let time = now()
         return runtime.state.withLock { state in
             let needle = query?.lowercased()
             var ids = state.profiles.keys.filter { cursor == nil || $0.rawValue > cursor! }
@@ -99,7 +110,7 @@ extension Engine {
             var page: [ProfileSnapshot] = []
             var more = false
             for id in ids {
-                guard let snapshot = state.snapshot(id) else { continue }
+                guard let snapshot = state.snapshot(id, now: time) else { continue }
                 if let needle, !needle.isEmpty, !snapshot.matches(needle) { continue }
                 if page.count == limit {
                     more = true
@@ -135,7 +146,7 @@ extension Engine {
             timestamp: time, receivedAt: time, properties: properties, context: ["channel": "api"])
         let results = try await ingest([IngestItem(event: event, fixedProfile: existing)], runtime: runtime)
         let profileID = results[0].profileID
-        guard let snapshot = runtime.state.withLock({ $0.snapshot(profileID) }) else {
+        guard let snapshot = runtime.state.withLock({ $0.snapshot(profileID, now: now()) }) else {
             throw BaristaError.notFound("profile \(id) was erased meanwhile")
         }
         return snapshot
@@ -161,11 +172,12 @@ extension Engine {
 }
 
 extension SiteState {
-    func snapshot(_ id: ProfileID) -> ProfileSnapshot? {
+    func snapshot(_ id: ProfileID, now: Date) -> ProfileSnapshot? {
         guard let profile = profiles[id] else { return nil }
         return ProfileSnapshot(
             profile: profile, userIDs: identities.ids(of: id, kind: .user), anonymousIDs: identities.ids(of: id, kind: .anonymous),
-            settings: site.settings)
+            settings: site.settings, predictions: profileModels?.predictions(for: profile, now: now) ?? ProfilePredictions(),
+            segments: segmentKeys(of: id), persona: persona(of: id))
     }
 }
 

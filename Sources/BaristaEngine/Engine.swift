@@ -31,7 +31,7 @@ public final class Engine: Sendable {
         self.store = store
         self.now = clock
         self.logger = logger
-        let directory = SiteDirectory(store: store, logger: logger)
+        let directory = SiteDirectory(store: store, logger: logger, clock: clock)
         self.directory = directory
         self.keys = KeyRing(store: store, clock: clock)
         self.committer = GroupCommitter { [store, logger] works in
@@ -129,19 +129,21 @@ extension Engine {
 actor SiteDirectory {
     let store: any BaristaStore
     let logger: Logger
+    let clock: @Sendable () -> Date
     private var loaded: [SiteID: SiteRuntime] = [:]
     private var loading: [SiteID: Task<SiteRuntime, any Error>] = [:]
 
-    init(store: any BaristaStore, logger: Logger) {
+    init(store: any BaristaStore, logger: Logger, clock: @escaping @Sendable () -> Date) {
         self.store = store
         self.logger = logger
+        self.clock = clock
     }
 
     func runtime(_ id: SiteID) async throws -> SiteRuntime {
         if let runtime = loaded[id] { return runtime }
         if let task = loading[id] { return try await task.value }
-        let store = self.store, logger = self.logger
-        let task = Task { try await SiteDirectory.load(id, store: store, logger: logger) }
+        let store = self.store, logger = self.logger, clock = self.clock
+        let task = Task { try await SiteDirectory.load(id, store: store, logger: logger, clock: clock) }
         loading[id] = task
         defer { loading[id] = nil }
         let runtime = try await task.value
@@ -151,7 +153,7 @@ actor SiteDirectory {
 
     var all: [SiteRuntime] { Array(loaded.values) }
 
-    static func load(_ id: SiteID, store: any BaristaStore, logger: Logger) async throws -> SiteRuntime {
+    static func load(_ id: SiteID, store: any BaristaStore, logger: Logger, clock: @escaping @Sendable () -> Date) async throws -> SiteRuntime {
         guard let site = try await store.sites().first(where: { $0.id == id }) else {
             throw BaristaError.notFound("site \(id) does not exist")
         }
@@ -159,10 +161,12 @@ actor SiteDirectory {
         let links = try await store.identityLinks(site: id)
         let items = try await store.items(site: id)
         var state = SiteState(site: site, identities: IdentityIndex(links: links))
+        state.clock = clock
         state.profiles = Dictionary(profiles.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
         state.catalog = Dictionary(items.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
         state.appliedSeq = checkpoint
         for id in state.profiles.keys { state.identities.register(id) }
+        state.profileModels = try await Engine.loadProfileModels(site: id, store: store)
         if let saved = try await store.loadLiveModels(site: id) {
             do {
                 state.live = try LiveModels(serialized: saved.bytes)
@@ -190,6 +194,7 @@ actor SiteDirectory {
             cursor = last
         }
         state.liveChanged = false
+        try await Engine.loadSegments(into: &state, store: store, logger: logger)
         let runtime = SiteRuntime(state: state)
         runtime.model.withLock { $0 = snapshot }
         return runtime

@@ -30,6 +30,12 @@ struct SiteState: Sendable {
     var answerCache = AnswerCache()
     /// Outcomes of recommendations (events carrying a `recommendation_id`) not yet written to the store.
     var pendingOutcomes: [RecommendationOutcome] = []
+    /// The fitted population models every profile's predictions come from; nil before the first fit.
+    var profileModels: ProfileModels?
+    /// The live segments, their members and the event tallies they read.
+    var segments = SegmentIndex()
+    /// The engine's clock (injected in tests), which segment windows are measured against.
+    var clock: @Sendable () -> Date = Date.init
 
     func applyContext() -> ApplyContext {
         let catalog = self.catalog
@@ -67,6 +73,7 @@ struct SiteState: Sendable {
             profileVersions[loserID] = nil
         }
         profiles[id, default: Profile(id: id)].apply(stored.event, context: context)
+        observeSegments(stored.event, profile: id, merged: stored.mergedProfileID)
         profileVersions[id] = seq
         dirty.insert(id)
         removed.remove(id)

@@ -74,12 +74,19 @@ struct ProfilesController {
     func list(_ request: Request, context: BaristaRequestContext) async throws -> Response {
         let site = try context.requireSecret()
         let (limit, cursor) = try JSONIO.paging(request)
-        if let segment = request.uri.queryParameters.get("segment"), !segment.isEmpty {
-            throw BaristaError.notFound("no segment has the key \(segment)")
+        let now = engine.currentTime
+        if let raw = request.uri.queryParameters.get("segment"), !raw.isEmpty {
+            let segment = String(raw).removingPercentEncoding ?? String(raw)
+            guard let page = try await engine.segmentMembers(segment, site: site, after: cursor, limit: limit) else {
+                throw BaristaError.notFound("no segment has the key \(segment)")
+            }
+            return JSONIO.response([
+                "profiles": .array(page.profiles.map { $0.summaryJSON(at: now) }),
+                "next_cursor": page.next.map(JSONValue.string) ?? .null,
+            ])
         }
         let query = request.uri.queryParameters.get("q").map { String($0).removingPercentEncoding ?? String($0) }
         let page = try await engine.profiles(site: site, query: query, after: cursor, limit: limit)
-        let now = engine.currentTime
         return JSONIO.response([
             "profiles": .array(page.profiles.map { $0.summaryJSON(at: now) }),
             "next_cursor": page.next.map(JSONValue.string) ?? .null,
