@@ -1,10 +1,10 @@
 extension RecommendationOutcome {
-    /// The outcome an event reports, when it carries `properties.recommendation_id` and is a click
+    /// The outcome an event reports, when it carries `properties.recommendation_id` (or `ranking_id`) and is a click
     /// (`Product Clicked`, `Product Viewed`), an add (`Product Added`) or an order (`Order Completed`,
     /// whose revenue is `revenue`, else `total`, else the sum of its lines); nil for anything else.
     public init?(_ event: Event, profile: ProfileID) {
         guard event.kind == .track, let name = event.name,
-            let recommendation = event.properties["recommendation_id"]?.stringValue, !recommendation.isEmpty
+            let recommendation = (event.properties["recommendation_id"] ?? event.properties["ranking_id"])?.stringValue, !recommendation.isEmpty
         else { return nil }
         let kind: Kind
         var revenue = 0.0

@@ -86,6 +86,24 @@ extension ModelSnapshot {
         return top.map { ScoredItem(item: toLive[Int($0.item)], score: $0.score) }
     }
 
+    /// The model's scores of `items` (live numbers; 0 for items it does not know) for a history in
+    /// live numbers, newest first: what ranking blends with the caller's order.
+    func scores(of items: [Int32], for history: [HistoryEntry]) -> [Float] {
+        let unknown = Int32(model.itemCount)
+        let translated = history.map { entry in
+            var copy = entry
+            copy.item = modelIndex(entry.item) ?? unknown
+            return copy
+        }
+        guard translated.contains(where: { $0.item != unknown }) else { return Array(repeating: 0, count: items.count) }
+        var accumulator = scratch.withLock { $0.popLast() } ?? ScoreAccumulator(itemCount: model.itemCount)
+        model.score(history: translated, into: &accumulator)
+        let scores = items.map { item in modelIndex(item).map { accumulator.score(of: $0) } ?? 0 }
+        accumulator.reset()
+        scratch.withLock { pool in if pool.count < 64 { pool.append(accumulator) } }
+        return scores
+    }
+
     /// The model's nearest items to `item` (live numbers), strongest first, positive weights only.
     func neighbours(of item: Int32, where include: (Int32) -> Bool) -> [ScoredItem] {
         guard let source = modelIndex(item) else { return [] }

@@ -78,11 +78,7 @@ extension SiteState {
     /// Site boosts and buries (`boosts` setting), then the person's stated preferences, which outrank
     /// everything inferred (a matching item's score doubles).
     func applyBoosts(to pool: inout CandidatePool, person: PersonView) {
-        let boosts = site.settings.boosts.compactMap { boost -> (attribute: String, value: String, factor: Float)? in
-            guard let attribute = boost["attribute"]?.stringValue, let factor = boost["factor"]?.doubleValue, let value = boost["value"] else { return nil }
-            let text = value.stringValue ?? value.doubleValue.map { $0 == $0.rounded() ? String(Int($0)) : String($0) } ?? value.boolValue.map { String($0) }
-            return text.map { (attribute, $0.lowercased(), Float(factor)) }
-        }
+        let boosts = siteBoosts()
         let stated = person.personalized ? person.profile.map { Self.statedPreferences($0.preferences) } ?? [] : []
         guard !boosts.isEmpty || !stated.isEmpty else { return }
         let live = self.live

@@ -15,9 +15,12 @@ extension SiteState {
     }
 
     /// The person a request names, their consent and their history in live item numbers.
-    func person(for request: RecommendationRequest) -> PersonView {
+    func person(for request: RecommendationRequest) -> PersonView { person(for: request.user) }
+
+    /// The person `user` names (nobody when nil or unknown), their consent and their history in live item numbers.
+    func person(for user: UserReference?) -> PersonView {
         let defaultConsent = site.settings.defaultConsent.personalization ?? true
-        guard let user = request.user,
+        guard let user,
             let id = user.userID.flatMap({ identities.profile(.user, $0) }) ?? user.anonymousID.flatMap({ identities.profile(.anonymous, $0) }),
             let profile = profiles[id]
         else {
