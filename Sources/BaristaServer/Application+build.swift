@@ -41,6 +41,9 @@ public func buildRouter(engine: Engine, metrics: ServerMetrics, limits: Limits =
     ItemsController(engine: engine, limits: limits).register(on: routes)
     SettingsController(engine: engine, limits: limits).register(on: routes)
     RecommendationsController(engine: engine, limits: limits).register(on: routes)
+    RankingController(engine: engine, limits: limits).register(on: routes)
+    QuizzesController(engine: engine, limits: limits).register(on: routes)
+    SegmentsController(engine: engine, limits: limits).register(on: routes)
     OpenAPIDocument.publish(routes.docs)
     return router
 }

@@ -140,6 +140,8 @@ public enum EventName {
     public static let emailLinkClicked = "Email Link Clicked"
     /// `Unsubscribed`: the person unsubscribed from email.
     public static let unsubscribed = "Unsubscribed"
+    /// `Quiz Answered`: recorded by Barista for `POST /v1/quizzes/{key}/responses` (`quiz`, `answers`).
+    public static let quizAnswered = "Quiz Answered"
 
     /// Events that name one item in `properties.product_id`, which must then be present.
     public static let singleItemEvents: Set<String> = [
