@@ -147,21 +147,8 @@ du -sk "$DATA" | cut -f1 >"$WORK/data-kb.txt"
 [ "${BENCH_KEEP:-0}" = 1 ] || rm -rf "$WORK/shop"
 
 # --- server ----------------------------------------------------------------------------------
-PORT="$(free_port)"
-URL="http://127.0.0.1:$PORT"
-log "starting the server on $URL"
 START="$(now)"
-"$BIN" serve --data-dir "$DATA" --host 127.0.0.1 --port "$PORT" --no-train >>"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-DEADLINE=$((SECONDS + 300))
-until python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)' "$URL/health" 2>/dev/null; do
-    if ! kill -0 "$SERVER_PID" 2>/dev/null || [ "$SECONDS" -ge "$DEADLINE" ]; then
-        log "server did not answer GET /health; last lines of its log:"
-        tail -n 40 "$WORK/server.log" >&2 || true
-        exit 2
-    fi
-    sleep 0.2
-done
+start_server
 since "$START" >"$WORK/start.time"
 memory >"$WORK/memory-idle.json" || echo '{}' >"$WORK/memory-idle.json"
 log "  up in $(cat "$WORK/start.time") s, $(cat "$WORK/memory-idle.json")"

@@ -34,6 +34,8 @@ struct SiteState: Sendable {
     var profileModels: ProfileModels?
     /// The live segments, their members and the event tallies they read.
     var segments = SegmentIndex()
+    /// Tallies read for recent previews of rules no segment uses yet.
+    var previewTallies = PreviewTallies()
     /// The engine's clock (injected in tests), which segment windows are measured against.
     var clock: @Sendable () -> Date = Date.init
 

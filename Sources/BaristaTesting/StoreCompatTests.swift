@@ -95,26 +95,33 @@ public struct StoreCompatTests: Sendable {
             #expect(odd.count == 12)
             #expect(odd.allSatisfy { $0.profileID == ProfileID("odd") })
         },
-        Case(description: "events are read by name after a position, track events only, a page at a time") { store in
+        Case(description: "occurrences of an event are read by name and position, with the summed property's number") { store in
             let site = Fixtures.site(), other = Fixtures.site()
             try await store.createSite(site)
             try await store.createSite(other)
-            let names = ["Order Completed", "Product Viewed", "Order Completed", "Signed Up", "Order Completed"]
-            let events = names.enumerated().map { i, name in
-                StoredEvent(siteID: site.id, profileID: ProfileID("p"), event: Fixtures.track(name, user: "u", message: "n\(i)"))
+            func order(_ message: String, _ properties: [String: JSONValue]) -> StoredEvent {
+                StoredEvent(siteID: site.id, profileID: ProfileID("p"), event: Fixtures.track("Order Completed", user: "u", message: message, properties: properties))
             }
+            let events = [
+                order("o1", ["revenue": 10]), order("o2", ["total": 7]), order("o3", ["products": [["product_id": "a", "quantity": 2, "price": 3]]]),
+                StoredEvent(siteID: site.id, profileID: ProfileID("q"), event: Fixtures.track("Signed Up", user: "v", message: "s1", properties: ["plan": "12.5"])),
+                order("o4", ["revenue": "not a number"]),
+            ]
             let seqs = try await store.append(EventAppend(site: site.id, events: events, links: []))
             _ = try await store.append(EventAppend(site: other.id, events: [
                 StoredEvent(siteID: other.id, profileID: ProfileID("p"), event: Fixtures.track("Order Completed", user: "u", message: "x"))
             ], links: []))
-            _ = try await store.append(EventAppend(site: site.id, events: [
-                StoredEvent(siteID: site.id, profileID: ProfileID("p"), event: Fixtures.identify(user: "u", anonymous: "a"))
-            ], links: []))
-            let orders = try await store.events(site: site.id, named: ["Order Completed", "Signed Up"], after: 0, limit: 10)
-            #expect(orders.map(\.event.messageID) == ["n0", "n2", "n3", "n4"])
-            let page = try await store.events(site: site.id, named: ["Order Completed"], after: seqs[0]!, limit: 1)
-            #expect(page.map(\.event.messageID) == ["n2"])
-            #expect(try await store.events(site: site.id, named: [], after: 0, limit: 10).isEmpty)
+            let last = seqs.compactMap { $0 }.max()!
+            let revenue = try await store.eventOccurrences(site: site.id, name: "Order Completed", sumProperty: "revenue", after: 0, through: last, limit: 10)
+            #expect(revenue.map(\.value) == [10, 7, 6, nil])
+            #expect(revenue.allSatisfy { $0.profileID == ProfileID("p") && $0.timestamp == Fixtures.now })
+            let counted = try await store.eventOccurrences(site: site.id, name: "Order Completed", sumProperty: nil, after: seqs[0]!, through: seqs[2]!, limit: 10)
+            #expect(counted.map(\.seq) == [seqs[1]!, seqs[2]!] && counted.allSatisfy { $0.value == nil })
+            #expect(try await store.eventOccurrences(site: site.id, name: "Order Completed", sumProperty: nil, after: 0, through: last, limit: 1).count == 1)
+            let plans = try await store.eventOccurrences(site: site.id, name: "Signed Up", sumProperty: "plan", after: 0, through: last, limit: 10)
+            #expect(plans.map(\.value) == [12.5], "a numeric string counts as its number")
+            let quoted = try await store.eventOccurrences(site: site.id, name: "Signed Up", sumProperty: #"a "quoted" name"#, after: 0, through: last, limit: 10)
+            #expect(quoted.map(\.value) == [nil])
         },
         Case(description: "definitions are saved, replaced (keeping their creation time), listed by kind in key order and deleted") { store in
             let site = Fixtures.site(), other = Fixtures.site()

@@ -60,6 +60,15 @@ struct SegmentEngineTests {
         #expect(try await members(h, "spenders").sorted() == ["big", "small"])
         let preview = try await h.engine.previewSegment(try Self.rule(#"{"event":"Order Completed","count":{"gte":1}}"#), site: h.site)
         #expect(preview.size == 3, "all-time: the 60-day-old order counts")
+
+        // A rule no segment uses, previewed twice around a new event: the second reads only the newer log.
+        let signups = try Self.rule(#"{"event":"Signed Up","within":"7d"}"#)
+        _ = try await h.send(Fixtures.track("Signed Up", user: "big", at: now))
+        #expect(try await h.engine.previewSegment(signups, site: h.site).size == 1)
+        _ = try await h.send(Fixtures.track("Signed Up", user: "new", at: now))
+        #expect(try await h.engine.previewSegment(signups, site: h.site).size == 2)
+        _ = try await h.engine.erase("new", site: h.site)
+        #expect(try await h.engine.previewSegment(signups, site: h.site).size == 1)
     }
 
     @Test func traitsConsentChannelsGeoAndIntentAreLeaves() async throws {

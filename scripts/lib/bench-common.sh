@@ -60,3 +60,22 @@ FS_TYPE="$(stat -f -c %T "$WORK" 2>/dev/null || echo unknown)"
 free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
+
+# start_server: `barista serve --no-train` on a free port (PORT, URL), log in $WORK/server.log,
+# SERVER_PID set; returns once GET /health answers, exits 2 when it never does within 300 s.
+start_server() {
+    PORT="$(free_port)"
+    URL="http://127.0.0.1:$PORT"
+    log "starting the server on $URL"
+    "$BIN" serve --data-dir "$DATA" --host 127.0.0.1 --port "$PORT" --no-train >>"$WORK/server.log" 2>&1 &
+    SERVER_PID=$!
+    local deadline=$((SECONDS + 300))
+    until python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)' "$URL/health" 2>/dev/null; do
+        if ! kill -0 "$SERVER_PID" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]; then
+            log "server did not answer GET /health; last lines of its log:"
+            tail -n 40 "$WORK/server.log" >&2 || true
+            exit 2
+        fi
+        sleep 0.2
+    done
+}

@@ -154,3 +154,18 @@ public enum EventName {
         cartViewed, checkoutStarted, orderCompleted, productsSearched, productListViewed, promotionClicked,
     ])
 }
+
+extension Event {
+    /// The number a segment sums for `property`: the property when it is a number (or a numeric
+    /// string); for an order's `revenue`, its `total` or the sum of its lines when `revenue` is absent.
+    public func numericValue(of property: String) -> Double? {
+        if let value = properties[property] {
+            if let number = value.doubleValue { return number }
+            if let text = value.stringValue, let number = Double(text) { return number }
+        }
+        guard property == "revenue", name == EventName.orderCompleted else { return nil }
+        if let total = properties["total"]?.doubleValue { return total }
+        let lines = properties["products"]?.arrayValue ?? []
+        return lines.reduce(0.0) { $0 + ($1["quantity"]?.doubleValue ?? 1) * ($1["price"]?.doubleValue ?? 0) }
+    }
+}

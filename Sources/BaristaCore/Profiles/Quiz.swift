@@ -272,18 +272,3 @@ extension Preferences {
         return result
     }
 }
-
-/// The keys the API names definitions by (segments, quizzes, their questions and answers).
-public enum DefinitionKey {
-    /// The rule, in words, for error messages.
-    public static let rule = "must be 1 to 128 characters: letters, digits, '_', '-' or '.', starting with a letter or digit"
-
-    /// Whether `key` is 1–128 characters of `[A-Za-z0-9_.-]`, starting with a letter or digit.
-    public static func isValid(_ key: String) -> Bool {
-        let bytes = Array(key.utf8)
-        guard (1...128).contains(bytes.count) else { return false }
-        func alphanumeric(_ b: UInt8) -> Bool { (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) }
-        guard alphanumeric(bytes[0]) else { return false }
-        return bytes.allSatisfy { alphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }
-    }
-}

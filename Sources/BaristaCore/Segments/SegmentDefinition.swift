@@ -43,16 +43,10 @@ public struct SegmentDefinition: Sendable, Hashable {
     }
 
     /// What a key must look like, as an error message.
-    public static let keyRuleMessage =
-        "must match ^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$: 1–128 letters, digits, '_', '.' or '-', starting with a letter or digit"
+    public static let keyRuleMessage = DefinitionKey.rule
 
-    /// Whether `key` matches `^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$`.
-    public static func isValidKey(_ key: String) -> Bool {
-        let bytes = Array(key.utf8)
-        guard (1...128).contains(bytes.count) else { return false }
-        func alphanumeric(_ b: UInt8) -> Bool { (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) }
-        return alphanumeric(bytes[0]) && bytes.dropFirst().allSatisfy { alphanumeric($0) || $0 == 95 || $0 == 46 || $0 == 45 }
-    }
+    /// Whether `key` is a valid definition key (``DefinitionKey/isValid(_:)``).
+    public static func isValidKey(_ key: String) -> Bool { DefinitionKey.isValid(key) }
 
     /// The definition as the API shows it, with `created_at` and `updated_at` in RFC 3339 (UTC).
     public var json: JSONValue {

@@ -22,9 +22,12 @@ public protocol EventStore: Sendable {
     func events(site: SiteID, after: Int64, limit: Int) async throws -> [StoredEvent]
     /// Every stored event of these profiles, oldest first.
     func events(site: SiteID, profiles: [ProfileID]) async throws -> [StoredEvent]
-    /// A site's events with `seq > after` whose `event` name (track) is one of `names`, oldest first,
-    /// at most `limit`: what segment conditions on events are built from.
-    func events(site: SiteID, named names: Set<String>, after: Int64, limit: Int) async throws -> [StoredEvent]
+    /// The `track` events named `name` with `after < seq ≤ through`, oldest first, at most `limit`,
+    /// each as its log position, profile, time and (when `sumProperty` is given) that property's
+    /// number: what segment conditions on events are built from, read without decoding events.
+    func eventOccurrences(
+        site: SiteID, name: String, sumProperty: String?, after: Int64, through: Int64, limit: Int
+    ) async throws -> [EventOccurrence]
     /// Every identity link of a site.
     func identityLinks(site: SiteID) async throws -> [IdentityLink]
     /// Removes these profiles' events, identity links and stored state, and the outcomes of the
@@ -47,6 +50,28 @@ public protocol CatalogStore: Sendable {
     /// Deletes an item; returns whether it existed.
     func deleteItem(_ id: ItemID, site: SiteID) async throws -> Bool
     func items(site: SiteID) async throws -> [Item]
+}
+
+/// One occurrence of a named event, as a segment's tally counts it.
+public struct EventOccurrence: Sendable, Hashable {
+    /// The event's log position.
+    public var seq: Int64
+    /// The profile it was stored under (which may since have been merged into another).
+    public var profileID: ProfileID
+    /// When it happened.
+    public var timestamp: Date
+    /// The summed property's number: the property when it is a number or a numeric string; for an
+    /// order's `revenue`, its `total`, else the sum of its lines' price × quantity, when `revenue`
+    /// is absent; nil otherwise (and when no property was asked for).
+    public var value: Double?
+
+    /// An occurrence at log position `seq`.
+    public init(seq: Int64, profileID: ProfileID, timestamp: Date, value: Double?) {
+        self.seq = seq
+        self.profileID = profileID
+        self.timestamp = timestamp
+        self.value = value
+    }
 }
 
 /// What a site's people define and Barista keeps as written: segments, quizzes, and later

@@ -118,8 +118,24 @@ extension Engine {
         }
         var view = state
         if !missing.isEmpty {
+            // A rule being edited is previewed again and again: tallies read for a preview are kept
+            // (the last few), and the next preview reads only the log after them.
+            var built: [EventSignature: [ProfileID: EventTally]] = [:]
+            for signature in missing {
+                if let cached = state.previewTallies.entry(signature) {
+                    var tallies = cached.tallies
+                    let newer = try await Self.scanTallies([signature], site: site, after: cached.through, through: through, store: store)
+                    for (profile, tally) in newer[signature] ?? [:] { tallies[profile, default: EventTally()].merge(tally) }
+                    built[signature] = tallies
+                } else {
+                    built[signature] = try await Self.scanTallies([signature], site: site, after: 0, through: through, store: store)[signature] ?? [:]
+                }
+            }
+            runtime.state.withLock { state in
+                for (signature, tallies) in built { state.previewTallies.keep(signature, tallies: tallies, through: through) }
+            }
             for signature in missing { view.segments.track(signature) }
-            view.mergeTallies(try await buildTallies(missing, site: site, through: through))
+            view.mergeTallies(built)
         }
         let now = now()
         var size = 0
@@ -184,36 +200,36 @@ extension Engine {
         var signatures: Set<EventSignature> = []
         for definition in definitions { signatures.formUnion(definition.rule.eventSignatures) }
         for signature in signatures { state.segments.track(signature) }
-        let built = try await scanTallies(signatures, site: state.site.id, through: state.appliedSeq, store: store)
+        let built = try await scanTallies(signatures, site: state.site.id, after: 0, through: state.appliedSeq, store: store)
         state.mergeTallies(built)
         for definition in definitions { state.segments.put(definition) }
         state.segments.finishBuilding(signatures)
         state.reevaluateEveryone(state.segments.order, now: state.clock())
     }
 
-    /// The tallies of `signatures` from the log up to `through`, by the profile each event was stored under.
+    /// The tallies of `signatures` from the whole log up to `through`, by the profile each event was stored under.
     func buildTallies(_ signatures: Set<EventSignature>, site: SiteID, through: Int64) async throws -> [EventSignature: [ProfileID: EventTally]] {
-        try await Self.scanTallies(signatures, site: site, through: through, store: store)
+        try await Self.scanTallies(signatures, site: site, after: 0, through: through, store: store)
     }
 
     static func scanTallies(
-        _ signatures: Set<EventSignature>, site: SiteID, through: Int64, store: any BaristaStore
+        _ signatures: Set<EventSignature>, site: SiteID, after: Int64, through: Int64, store: any BaristaStore
     ) async throws -> [EventSignature: [ProfileID: EventTally]] {
-        guard !signatures.isEmpty else { return [:] }
-        let byName = Dictionary(grouping: signatures, by: \.name)
         var tallies: [EventSignature: [ProfileID: EventTally]] = [:]
-        var cursor: Int64 = 0
-        scan: while cursor < through {
-            let page = try await store.events(site: site, named: Set(byName.keys), after: cursor, limit: 10_000)
-            guard let last = page.last?.seq else { break }
-            for stored in page {
-                guard let seq = stored.seq, seq <= through else { break scan }
-                for signature in byName[stored.event.name ?? ""] ?? [] {
-                    let value = signature.sumProperty.map { stored.event.numericValue(of: $0) ?? 0 } ?? 1
-                    tallies[signature, default: [:]][stored.profileID, default: EventTally()].record(at: stored.event.timestamp, value: value)
+        for signature in signatures {
+            var byProfile: [ProfileID: EventTally] = [:]
+            var cursor = after
+            while cursor < through {
+                let page = try await store.eventOccurrences(
+                    site: site, name: signature.name, sumProperty: signature.sumProperty, after: cursor, through: through, limit: 100_000)
+                guard let last = page.last?.seq else { break }
+                for occurrence in page {
+                    let value = signature.sumProperty == nil ? 1 : occurrence.value ?? 0
+                    byProfile[occurrence.profileID, default: EventTally()].record(at: occurrence.timestamp, value: value)
                 }
+                cursor = last
             }
-            cursor = last
+            tallies[signature] = byProfile
         }
         return tallies
     }

@@ -132,6 +132,28 @@ struct SegmentIndex: Sendable {
     }
 }
 
+/// Tallies read from the log for previews of rules no segment uses yet, kept for the next preview
+/// of the same rule (a marketer editing it): the two most recently used, with the log position they include.
+struct PreviewTallies: Sendable {
+    static let capacity = 2
+    private var entries: [(signature: EventSignature, tallies: [ProfileID: EventTally], through: Int64)] = []
+
+    /// The kept tallies of `signature`, if any.
+    func entry(_ signature: EventSignature) -> (tallies: [ProfileID: EventTally], through: Int64)? {
+        entries.first { $0.signature == signature }.map { ($0.tallies, $0.through) }
+    }
+
+    /// Keeps `tallies` as the newest entry, forgetting the least recently used beyond ``capacity``.
+    mutating func keep(_ signature: EventSignature, tallies: [ProfileID: EventTally], through: Int64) {
+        entries.removeAll { $0.signature == signature }
+        entries.append((signature, tallies, through))
+        if entries.count > Self.capacity { entries.removeFirst(entries.count - Self.capacity) }
+    }
+
+    /// Forgets everything (an erasure: kept tallies may name the erased person).
+    mutating func removeAll() { entries.removeAll() }
+}
+
 extension SegmentRule {
     /// Whether any leaf reads a prediction.
     var readsPredictions: Bool {

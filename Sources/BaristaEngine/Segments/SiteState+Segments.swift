@@ -88,6 +88,7 @@ extension SiteState {
 
     /// Drops a person from every segment, tally and timer (erased or merged away).
     mutating func forgetSegments(of id: ProfileID) {
+        previewTallies.removeAll()
         if let keys = segments.memberships.removeValue(forKey: id) {
             for key in keys { segments.sizes[key, default: 0] -= 1 }
         }
@@ -105,20 +106,5 @@ extension SiteState {
         guard let keys = segments.memberships[id] else { return nil }
         return keys.compactMap { segments.definitions[$0] }.filter(\.persona)
             .max { ($0.priority, $1.key) < ($1.priority, $0.key) }?.key
-    }
-}
-
-extension Event {
-    /// The number a segment sums for `property`: the property when it is a number (or a numeric
-    /// string); for an order's `revenue`, its `total` or the sum of its lines when `revenue` is absent.
-    func numericValue(of property: String) -> Double? {
-        if let value = properties[property] {
-            if let number = value.doubleValue { return number }
-            if let text = value.stringValue, let number = Double(text) { return number }
-        }
-        guard property == "revenue", name == EventName.orderCompleted else { return nil }
-        if let total = properties["total"]?.doubleValue { return total }
-        let lines = properties["products"]?.arrayValue ?? []
-        return lines.reduce(0.0) { $0 + ($1["quantity"]?.doubleValue ?? 1) * ($1["price"]?.doubleValue ?? 0) }
     }
 }
