@@ -135,29 +135,35 @@ public struct Profile: Sendable, Hashable {
     }
 
     /// Browsing, shopping or buying, from the session as of `now`.
-    public func intent(at now: Date) -> String { intentReading(at: now).intent }
+    public func intent(at now: Date) -> String { intentState(at: now).intent }
 
-    /// The intent of the current visit, the signals that decided it, and when it lapses to `browsing`.
+    /// The intent of the current visit and when it lapses to `browsing` (nil when it already has),
+    /// without the words of ``intentReading(at:)``: what segment rules read on every event.
     ///
     /// `buying`: a checkout started in this visit and no order followed. `shopping`: something is in
     /// the cart and this visit added to it or viewed at least three products. Anything else, and
     /// every visit idle for more than ``Session/timeout``, is `browsing`.
-    public func intentReading(at now: Date) -> IntentReading {
-        guard let session, now.timeIntervalSince(session.lastActivityAt) <= Session.timeout else {
-            return IntentReading(intent: "browsing", signals: session == nil ? ["no visit yet"] : ["no activity in the last 30 minutes"], lapsesAt: nil)
-        }
+    public func intentState(at now: Date) -> (intent: String, lapsesAt: Date?) {
+        guard let session, now.timeIntervalSince(session.lastActivityAt) <= Session.timeout else { return ("browsing", nil) }
         let lapses = session.lastActivityAt.addingTimeInterval(Session.timeout)
+        if session.checkoutStarted && !session.ordered { return ("buying", lapses) }
+        if session.adds > 0 && !cart.isEmpty || session.views >= 3 && !cart.isEmpty { return ("shopping", lapses) }
+        return ("browsing", lapses)
+    }
+
+    /// The intent of the current visit, the signals that decided it, and when it lapses.
+    public func intentReading(at now: Date) -> IntentReading {
+        let state = intentState(at: now)
+        guard let session, state.lapsesAt != nil else {
+            return IntentReading(intent: state.intent, signals: session == nil ? ["no visit yet"] : ["no activity in the last 30 minutes"], lapsesAt: nil)
+        }
         var signals: [String] = []
         if session.views > 0 { signals.append("\(session.views) product view\(session.views == 1 ? "" : "s") this visit") }
         if session.adds > 0 { signals.append("\(session.adds) add\(session.adds == 1 ? "" : "s") to cart this visit") }
         if !cart.isEmpty { signals.append("\(cart.count) item\(cart.count == 1 ? "" : "s") in the cart") }
         if session.checkoutStarted { signals.append(session.ordered ? "checkout completed with an order" : "checkout started, no order yet") }
-        if session.checkoutStarted && !session.ordered { return IntentReading(intent: "buying", signals: signals, lapsesAt: lapses) }
-        if session.adds > 0 && !cart.isEmpty || session.views >= 3 && !cart.isEmpty {
-            return IntentReading(intent: "shopping", signals: signals, lapsesAt: lapses)
-        }
         if signals.isEmpty { signals.append("a visit without product activity") }
-        return IntentReading(intent: "browsing", signals: signals, lapsesAt: lapses)
+        return IntentReading(intent: state.intent, signals: signals, lapsesAt: state.lapsesAt)
     }
 
     /// What ``intentReading(at:)`` found.

@@ -37,6 +37,8 @@ public struct RankRequest: Sendable, Hashable {
         }
         if let items = object["items"]?.arrayValue, (1...maximumItems).contains(items.count) {
             var seen: [ItemID: Int] = [:]
+            seen.reserveCapacity(items.count)
+            request.items.reserveCapacity(items.count)
             for (index, element) in items.enumerated() {
                 guard let text = element.stringValue, (1...256).contains(text.count) else {
                     errors.append(FieldError(field: "/items/\(index)", message: "must be an item id: a string of 1 to 256 characters"))

@@ -13,6 +13,8 @@ struct SegmentIndex: Sendable {
     private(set) var definitions: [String: SegmentDefinition] = [:]
     /// Keys in evaluation order: every segment after the segments it names.
     private(set) var order: [String] = []
+    /// The definitions in evaluation order (what every event walks, without a lookup per key).
+    private(set) var ordered: [SegmentDefinition] = []
     /// Each person's segments (people in none are absent).
     var memberships: [ProfileID: Set<String>] = [:]
     /// Members per segment.
@@ -119,6 +121,7 @@ struct SegmentIndex: Sendable {
         }
         for key in definitions.keys.sorted() { place(key) }
         order = sorted
+        ordered = sorted.compactMap { definitions[$0] }
         var longest: [EventSignature: TimeInterval] = [:]
         for definition in definitions.values {
             for condition in definition.rule.eventConditions {
@@ -163,6 +166,9 @@ extension SegmentRule {
 }
 
 /// One person's facts as a segment rule reads them, at one moment.
+///
+/// What costs more than a lookup (taste shares, predictions) is worked out once per evaluation
+/// pass, on first use, in ``Memo``: fifty segments read them on every event.
 struct ProfileFacts: SegmentFacts {
     let profile: Profile
     let now: Date
@@ -172,6 +178,23 @@ struct ProfileFacts: SegmentFacts {
     var memberOf: Set<String>
     /// The person's tallies by signature.
     let tallies: [EventSignature: EventTally]
+    private let memo = Memo()
+
+    /// Values worked out on first use within one evaluation pass.
+    private final class Memo {
+        var halfLife: Double?
+        var totals: [AffinityDimension: (total: Double, newest: Date)] = [:]
+        var predictions: ProfilePredictions?
+    }
+
+    init(profile: Profile, now: Date, settings: SiteSettings, models: ProfileModels?, memberOf: Set<String>, tallies: [EventSignature: EventTally]) {
+        self.profile = profile
+        self.now = now
+        self.settings = settings
+        self.models = models
+        self.memberOf = memberOf
+        self.tallies = tallies
+    }
 
     func trait(_ path: [String]) -> JSONValue? {
         guard let first = path.first, var value = profile.traits[first] else { return nil }
@@ -188,18 +211,43 @@ struct ProfileFacts: SegmentFacts {
 
     func affinityShare(_ dimension: AffinityDimension, _ value: String) -> Double {
         guard let weights = profile.affinities.weights[dimension], !weights.isEmpty else { return 0 }
-        let wanted = value.lowercased()
-        var total = 0.0, matched = 0.0
-        for (name, weight) in weights {
-            let decayed = weight.weight * exp2(-now.timeIntervalSince(weight.at) / settings.halfLifeSeconds)
-            total += decayed
-            if name.lowercased() == wanted { matched += decayed }
+        // Shares do not change as time passes (every weight decays alike), so they are computed
+        // against the newest weight's time, which keeps the powers of two in range. The total is
+        // worked out once a pass; a value is matched exactly first, then ignoring case.
+        let halfLife = memo.halfLife ?? settings.halfLifeSeconds
+        memo.halfLife = halfLife
+        let (total, newest): (Double, Date)
+        if let known = memo.totals[dimension] {
+            (total, newest) = known
+        } else {
+            let latest = weights.values.lazy.map(\.at).max()!
+            total = weights.values.reduce(0) { $0 + $1.weight * exp2(-latest.timeIntervalSince($1.at) / halfLife) }
+            newest = latest
+            memo.totals[dimension] = (total, newest)
         }
-        return total > 0 ? matched / total : 0
+        guard total > 0 else { return 0 }
+        func decayed(_ weight: Affinities.Weight) -> Double { weight.weight * exp2(-newest.timeIntervalSince(weight.at) / halfLife) }
+        if let exact = weights[value] { return decayed(exact) / total }
+        var matched = 0.0
+        for (name, weight) in weights where Self.sameIgnoringCase(name, value) { matched += decayed(weight) }
+        return matched / total
+    }
+
+    /// Whether two values are equal ignoring case: bytes compared with ASCII folding (most values
+    /// differ in length and are rejected at once), lowercased comparison when either is not ASCII.
+    static func sameIgnoringCase(_ a: String, _ b: String) -> Bool {
+        guard a.utf8.count == b.utf8.count else { return false }
+        for (x, y) in zip(a.utf8, b.utf8) {
+            if x >= 0x80 || y >= 0x80 { return a.lowercased() == b.lowercased() }
+            let fx = (x >= 65 && x <= 90) ? x + 32 : x, fy = (y >= 65 && y <= 90) ? y + 32 : y
+            if fx != fy { return false }
+        }
+        return true
     }
 
     func prediction(_ name: PredictionName) -> Double? {
-        models?.predictions(for: profile, now: now)[name.rawValue]
+        if memo.predictions == nil { memo.predictions = models?.predictions(for: profile, now: now) ?? ProfilePredictions() }
+        return memo.predictions?[name.rawValue]
     }
 
     func consent(_ purpose: String) -> Bool {
@@ -213,8 +261,8 @@ struct ProfileFacts: SegmentFacts {
     }
 
     var intent: (value: String, changesAt: Date?) {
-        let reading = profile.intentReading(at: now)
-        return (reading.intent, reading.lapsesAt)
+        let state = profile.intentState(at: now)
+        return (state.intent, state.lapsesAt)
     }
 
     var channels: [String] { profile.channels }

@@ -38,11 +38,17 @@ extension SiteState {
         let before = segments.memberships[id] ?? []
         var facts = ProfileFacts(profile: profile, now: now, settings: site.settings, models: profileModels, memberOf: before, tallies: talliesOf(id))
         var next: Date?
-        for key in keys {
-            guard let definition = segments.definitions[key] else { continue }
+        func evaluate(_ definition: SegmentDefinition) {
             let result = definition.rule.evaluate(facts)
-            if result.matched { facts.memberOf.insert(key) } else { facts.memberOf.remove(key) }
+            if result.matched != facts.memberOf.contains(definition.key) {
+                if result.matched { facts.memberOf.insert(definition.key) } else { facts.memberOf.remove(definition.key) }
+            }
             if let change = result.nextChange, change > now { next = next.map { min($0, change) } ?? change }
+        }
+        if keys.count == segments.order.count {
+            for definition in segments.ordered { evaluate(definition) }
+        } else {
+            for key in keys { if let definition = segments.definitions[key] { evaluate(definition) } }
         }
         let after = facts.memberOf
         if after != before {
