@@ -91,6 +91,20 @@ struct SegmentEngineTests {
         #expect(try await members(h, "shopping").isEmpty, "the visit lapsed: browsing again")
     }
 
+    @Test func affinitySharesMatchValuesIgnoringCase() async throws {
+        let h = try await EngineHarness()  // runner: brand Nimbus, category shoes; jacket: brand Fjell, category jackets
+        _ = try await h.engine.createSegment(try Self.segment("nimbus-fans", #"{"affinity":"brand","value":"NIMBUS","op":"gte","score":0.6}"#), site: h.site)
+        _ = try await h.engine.createSegment(try Self.segment("any-jackets", #"{"affinity":"category","value":"Jackets"}"#), site: h.site)
+        _ = try await h.send(
+            Fixtures.track("Product Viewed", user: "ada", properties: ["product_id": "runner"]),
+            Fixtures.track("Product Added", user: "ada", properties: ["product_id": "runner"]),
+            Fixtures.track("Product Viewed", user: "ada", properties: ["product_id": "jacket"]))
+        // Nimbus: 1 + 3 of 5 (view 1, add 3, jacket view 1) = 0.8 ≥ 0.6; jackets 0.2 > 0.
+        #expect(try await h.profile("ada")?.segments == ["any-jackets", "nimbus-fans"])
+        _ = try await h.send(Fixtures.track("Product Added", user: "ada", properties: ["product_id": "jacket"]))
+        #expect(try await h.profile("ada")?.segments == ["any-jackets"], "Nimbus fell to 4 of 8 = 0.5")
+    }
+
     @Test func segmentsNameSegmentsPersonasTakeTheHighestPriorityAndReferencesAreGuarded() async throws {
         let h = try await EngineHarness()
         _ = try await h.engine.createSegment(try Self.segment("buyers", #"{"event":"Order Completed"}"#, persona: true, priority: 1), site: h.site)
