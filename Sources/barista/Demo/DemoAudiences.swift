@@ -9,7 +9,7 @@ enum DemoAudiences {
     static let segments: [(key: String, name: String, persona: Bool, priority: Int, rule: String)] = [
         ("vip", "VIP customers", true, 10,
             #"{"any":[{"event":"Order Completed","within":"365d","count":{"gte":3}},{"event":"Order Completed","within":"365d","sum":{"property":"revenue","gte":300}}]}"#),
-        ("lapsing", "Customers slipping away", true, 5, #"{"prediction":"p_alive","op":"lt","value":0.3}"#),
+        ("lapsing", "Customers slipping away", true, 5, #"{"prediction":"p_alive","op":"lt","value":0.5}"#),
         ("cart-abandoners", "Added to cart today, no order", false, 0,
             #"{"all":[{"event":"Product Added","within":"1d"},{"not":{"event":"Order Completed","within":"1d"}}]}"#),
         ("email-engaged", "Open our emails", false, 0,
@@ -17,7 +17,10 @@ enum DemoAudiences {
     ]
 
     /// Creates the segments and a style quiz whose answers are the shop's four biggest categories.
+    /// The demo's shoppers receive newsletters, so the shop counts as having their email opt-in
+    /// (`default_consent.email`), which the `email-engaged` segment requires.
     static func create(engine: Engine, site: SiteID, items: [JSONValue]) async throws -> [SegmentSummary] {
+        _ = try await engine.updateSettings(site: site, patch: ["default_consent": ["personalization": true, "analytics": true, "email": true]])
         var made: [SegmentSummary] = []
         let now = engine.currentTime
         for segment in segments {
