@@ -21,11 +21,12 @@ extension Engine {
                 continuation.resume(returning: ProfileModels.fit(profiles.values, now: now))
             }
         }
-        runtime.state.withLock { state in
+        let (keys, people) = runtime.state.withLock { state in
             state.profileModels = models
             state.servingGeneration += 1
-            state.predictionsChanged(now: now)
+            return (state.segments.predictionSegments, Array(state.profiles.keys))
         }
+        await Self.reevaluate(people, keys: keys, in: runtime, now: now)
         try await store.saveDefinition(
             StoredDefinition(kind: Self.modelKind, key: Self.profileModelsKey, body: JSON.string(models.json), createdAt: now, updatedAt: now),
             site: site)

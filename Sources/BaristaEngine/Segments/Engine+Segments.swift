@@ -57,14 +57,15 @@ extension Engine {
             throw error
         }
         let now = now()
-        let size = runtime.state.withLock { state -> Int in
+        let (keys, people) = runtime.state.withLock { state -> ([String], [ProfileID]) in
             state.mergeTallies(built)
             state.segments.put(definition)
             state.segments.finishBuilding(missing)
-            state.reevaluateEveryone(state.segments.dependents(of: [definition.key]), now: now)
             state.servingGeneration += 1
-            return state.segments.sizes[definition.key] ?? 0
+            return (state.segments.dependents(of: [definition.key]), Array(state.profiles.keys))
         }
+        await Self.reevaluate(people, keys: keys, in: runtime, now: now)
+        let size = runtime.state.withLock { $0.segments.sizes[definition.key] ?? 0 }
         logger.info("segment saved", metadata: ["site.id": "\(site)", "segment": "\(definition.key)", "size": "\(size)"])
         return (SegmentSummary(definition: definition, size: size), existing == nil)
     }
@@ -243,6 +244,26 @@ extension Engine {
             throw BaristaError.invalid("/rule", "would make segments name each other in a circle: \(cycle.joined(separator: " → "))")
         }
     }
+
+    /// Re-evaluates `keys` for `people` a few thousand at a time, taking the site lock per chunk, so
+    /// that ingestion goes on while a new segment fills (about 1.6 s for 100,000 people) or refit
+    /// predictions move memberships. People whose events arrive meanwhile are evaluated by those
+    /// events; people erased meanwhile are skipped.
+    static func reevaluate(_ people: [ProfileID], keys: [String], in runtime: SiteRuntime, now: Date) async {
+        guard !keys.isEmpty else { return }
+        var start = 0
+        while start < people.count {
+            let chunk = people[start..<min(start + reevaluationChunk, people.count)]
+            runtime.state.withLock { state in
+                for id in chunk { state.evaluateSegments(of: id, keys: keys, now: now) }
+            }
+            start += reevaluationChunk
+            await Task.yield()
+        }
+    }
+
+    /// How many people one step of ``reevaluate(_:keys:in:now:)`` evaluates under the lock (~20 ms of work).
+    static let reevaluationChunk = 2_000
 
     /// Keeps the `count` smallest ids seen, sorted.
     static func keepSmallest(_ id: ProfileID, in list: inout [ProfileID], count: Int) {

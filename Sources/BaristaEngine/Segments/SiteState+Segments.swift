@@ -73,7 +73,7 @@ extension SiteState {
         return result
     }
 
-    /// Re-evaluates everyone for `keys` (a new or changed segment and its dependents, predictions refit).
+    /// Re-evaluates everyone for `keys` in one step (at load, before the site serves).
     mutating func reevaluateEveryone(_ keys: [String], now: Date) {
         guard !keys.isEmpty else { return }
         for id in Array(profiles.keys) { evaluateSegments(of: id, keys: keys, now: now) }
@@ -85,11 +85,6 @@ extension SiteState {
         let due = segments.timers.popDue(now)
         for id in due { evaluateSegments(of: id, keys: segments.order, now: now) }
         return due.count
-    }
-
-    /// Predictions were refit: segments reading them are re-evaluated for everyone.
-    mutating func predictionsChanged(now: Date) {
-        reevaluateEveryone(segments.predictionSegments, now: now)
     }
 
     /// Drops a person from every segment, tally and timer (erased or merged away).
