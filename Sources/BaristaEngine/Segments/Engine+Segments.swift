@@ -284,7 +284,12 @@ extension SiteState {
             for (stored, tally) in byProfile {
                 let id = profiles[stored] != nil ? stored : identities.profile(.profile, stored.rawValue)
                 guard let id, profiles[id] != nil else { continue }
-                segments.tallies[signature]?[id, default: EventTally()].merge(tally)
+                // Most people have no live entries yet: taking the read tally as is copies nothing.
+                if segments.tallies[signature]?[id] == nil {
+                    segments.tallies[signature]?[id] = tally
+                } else {
+                    segments.tallies[signature]?[id]?.merge(tally)
+                }
             }
         }
     }
