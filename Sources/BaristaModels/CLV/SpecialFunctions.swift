@@ -6,7 +6,7 @@ import Musl
 import Darwin
 #endif
 
-/// The few special functions the customer-lifetime models need.
+/// The few special functions the customer-lifetime models and the experiment statistics need.
 enum SpecialFunctions {
     /// `ln Γ(x)` for `x > 0`.
     static func logGamma(_ x: Double) -> Double {
@@ -46,5 +46,50 @@ enum SpecialFunctions {
             if abs(term) <= 1e-15 * abs(sum) { break }
         }
         return sum
+    }
+
+    /// The regularized upper incomplete gamma function `Q(a, x) = Γ(a, x) / Γ(a)` for `a > 0`,
+    /// `x ≥ 0`: the survival function of a Gamma(a, 1) variable.
+    ///
+    /// For `x < a + 1` it is `1 − P(a, x)`, with `P` summed as its power series (which converges
+    /// fast there); otherwise it is evaluated directly as its continued fraction (modified Lentz),
+    /// so tiny tail values keep their relative precision. Both stop at a relative change of 1e-15
+    /// or after 10,000 terms.
+    static func regularizedUpperIncompleteGamma(_ a: Double, _ x: Double) -> Double {
+        precondition(a > 0, "the shape must be positive")
+        guard x > 0 else { return 1 }
+        guard x.isFinite else { return 0 }
+        let logPrefactor = -x + a * log(x) - logGamma(a)
+        if x < a + 1 {
+            var shape = a
+            var term = 1 / a
+            var sum = term
+            for _ in 0..<10_000 {
+                shape += 1
+                term *= x / shape
+                sum += term
+                if abs(term) <= abs(sum) * 1e-15 { break }
+            }
+            return max(0, 1 - sum * exp(logPrefactor))
+        }
+        let tiny = Double.leastNormalMagnitude / Double.ulpOfOne
+        var b = x + 1 - a
+        var c = 1 / tiny
+        var d = 1 / b
+        var fraction = d
+        for index in 1...10_000 {
+            let i = Double(index)
+            let an = -i * (i - a)
+            b += 2
+            d = an * d + b
+            if abs(d) < tiny { d = tiny }
+            c = b + an / c
+            if abs(c) < tiny { c = tiny }
+            d = 1 / d
+            let delta = d * c
+            fraction *= delta
+            if abs(delta - 1) <= 1e-15 { break }
+        }
+        return min(1, exp(logPrefactor) * fraction)
     }
 }
