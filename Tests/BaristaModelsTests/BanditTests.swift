@@ -1,4 +1,3 @@
-import BaristaCore
 import Foundation
 import Testing
 @testable import BaristaModels
@@ -69,6 +68,14 @@ import Testing
         }
         // Arm 0 is chosen about 1% of the time (20 of 2,000; sd 4.4)
         #expect((5...40).contains(counts[0]), "\(counts)")
+        // Drawing from the probabilities computed once is the same policy
+        var cached = [0, 0]
+        for _ in 0..<2_000 {
+            let choice = BanditChoice.draw(from: probabilities, using: &generator)
+            cached[choice.arm] += 1
+            #expect(choice.probability == probabilities[choice.arm])
+        }
+        #expect((5...40).contains(cached[0]), "\(cached)")
     }
 
     @Test func thompsonIsDeterministicForASeedAndRoundTrips() throws {

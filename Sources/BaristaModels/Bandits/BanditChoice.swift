@@ -11,6 +11,22 @@ public struct BanditChoice: Sendable, Hashable {
         self.arm = arm
         self.probability = probability
     }
+
+    /// Draws an arm from a probability vector a bandit computed earlier (its
+    /// `armProbabilities`), recording that arm's probability.
+    ///
+    /// Thompson sampling's probabilities change only when the bandit is updated, so an engine may
+    /// compute them once per state (or per context) and draw many choices from them cheaply;
+    /// the recorded probability is then exactly the probability of the choice made.
+    ///
+    /// - Parameters:
+    ///   - probabilities: Non-negative probabilities summing to 1 (the floor already mixed in).
+    ///   - generator: The source of the draw.
+    public static func draw(from probabilities: [Double], using generator: inout some RandomNumberGenerator) -> BanditChoice {
+        precondition(!probabilities.isEmpty, "no arms to choose from")
+        let arm = RandomDraws.categorical(probabilities, using: &generator)
+        return BanditChoice(arm: arm, probability: probabilities[arm])
+    }
 }
 
 /// The exploration floor shared by the bandits.

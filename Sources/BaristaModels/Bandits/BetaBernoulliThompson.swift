@@ -11,7 +11,9 @@
 ///
 /// A value type: the engine holds one per experience, chooses under a read of it and applies
 /// ``update(arm:reward:)`` as conversions arrive (O(1)). A choice costs `2 · k · probabilityDraws`
-/// Gamma draws (about 0.1 ms for three arms and 1,000 draws).
+/// Gamma draws (about 0.26 ms in a release build for three arms and 1,000 draws); to spend
+/// that once per state rather than per decision, keep ``armProbabilities(using:)`` until the next
+/// update and draw with ``BanditChoice/draw(from:using:)``.
 public struct BetaBernoulliThompson: Sendable, Hashable {
     /// Per arm, the rewards observed (a conversion counts 1; fractional rewards add their value).
     public private(set) var successes: [Double]
