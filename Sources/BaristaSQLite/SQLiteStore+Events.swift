@@ -194,6 +194,8 @@ extension SQLiteStore {
             let identities = db.changesCount
             try db.execute(sql: "DELETE FROM profiles WHERE site_id = ? AND profile_id IN (\(marks))", arguments: arguments)
             try db.execute(sql: "DELETE FROM recommendation_outcomes WHERE site_id = ? AND profile_id IN (\(marks))", arguments: arguments)
+            try db.execute(sql: "DELETE FROM decisions WHERE site_id = ? AND profile_id IN (\(marks))", arguments: arguments)
+            try db.execute(sql: "DELETE FROM decision_conversions WHERE site_id = ? AND profile_id IN (\(marks))", arguments: arguments)
             return ErasureCounts(events: events, identities: identities)
         }
     }

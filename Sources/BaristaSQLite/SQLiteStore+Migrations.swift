@@ -81,6 +81,26 @@ extension SQLiteStore {
                     PRIMARY KEY (site_id, kind, key)) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v5: the decision log and its conversions") { db in
+            // Decision ids start with their time, so the primary key is appended to; reports read
+            // an experience's decisions by time, erasure finds a person's by profile.
+            try db.execute(sql: """
+                CREATE TABLE decisions (
+                    site_id TEXT NOT NULL, decision_id TEXT NOT NULL, experience TEXT NOT NULL, placement TEXT NOT NULL, variant TEXT,
+                    control INTEGER NOT NULL, holdout INTEGER NOT NULL, probability REAL NOT NULL, profile_id TEXT NOT NULL,
+                    at REAL NOT NULL, features TEXT,
+                    PRIMARY KEY (site_id, decision_id)) WITHOUT ROWID;
+                CREATE INDEX decisions_by_experience ON decisions (site_id, experience, at);
+                CREATE INDEX decisions_by_profile ON decisions (site_id, profile_id);
+                CREATE INDEX decisions_by_time ON decisions (site_id, at);
+                CREATE TABLE decision_conversions (
+                    site_id TEXT NOT NULL, decision_id TEXT NOT NULL, message_id TEXT NOT NULL, experience TEXT NOT NULL,
+                    value REAL NOT NULL, profile_id TEXT NOT NULL, at REAL NOT NULL,
+                    PRIMARY KEY (site_id, decision_id, message_id)) WITHOUT ROWID;
+                CREATE INDEX decision_conversions_by_experience ON decision_conversions (site_id, experience, decision_id);
+                CREATE INDEX decision_conversions_by_profile ON decision_conversions (site_id, profile_id);
+                """)
+        }
         return migrator
     }
 }

@@ -123,6 +123,35 @@ public struct StoreCompatTests: Sendable {
             let quoted = try await store.eventOccurrences(site: site.id, name: "Signed Up", sumProperty: #"a "quoted" name"#, after: 0, through: last, limit: 10)
             #expect(quoted.map(\.value) == [nil])
         },
+        Case(description: "decisions and their conversions roll up per arm, each conversion once, holdout left out, erased with the person") { store in
+            let site = Fixtures.site()
+            try await store.createSite(site)
+            func decision(_ id: String, _ variant: String?, _ profile: String, control: Bool = false, holdout: Bool = false, at seconds: Double = 0) -> Decision {
+                Decision(id: id, experience: "hero", placement: "home", variant: variant, control: control, holdout: holdout, probability: 0.5,
+                    profileID: ProfileID(profile), at: Fixtures.now.addingTimeInterval(seconds), features: variant == "b" ? [1, 0.5] : [])
+            }
+            try await store.recordDecisions([
+                decision("d1", "a", "p1"), decision("d2", "a", "p2"), decision("d3", "b", "p3"), decision("d4", nil, "p4", control: true),
+                decision("d5", nil, "p5", control: true, holdout: true), decision("d6", "a", "p6", at: 3600),
+            ], site: site.id)
+            func conversion(_ decision: String, _ message: String, _ value: Double, _ profile: String) -> DecisionConversion {
+                DecisionConversion(decisionID: decision, experience: "hero", messageID: message, value: value, profileID: ProfileID(profile), at: Fixtures.now)
+            }
+            try await store.recordConversions([conversion("d1", "m1", 10, "p1"), conversion("d1", "m2", 5, "p1"), conversion("d3", "m3", 20, "p3"),
+                conversion("d5", "m5", 99, "p5")], site: site.id)
+            try await store.recordConversions([conversion("d1", "m1", 10, "p1")], site: site.id)
+            let totals = try await store.armTotals(experience: "hero", site: site.id, from: Fixtures.now, to: Fixtures.now.addingTimeInterval(60))
+            #expect(totals == [
+                ArmTotals(arm: "a", exposures: 2, conversions: 1, revenue: 15, revenueSquares: 225),
+                ArmTotals(arm: "b", exposures: 1, conversions: 1, revenue: 20, revenueSquares: 400),
+                ArmTotals(arm: "control", exposures: 1, conversions: 0, revenue: 0, revenueSquares: 0),
+            ])
+            let stored = try await store.decisions(site: site.id, profiles: [ProfileID("p3"), ProfileID("p6")])
+            #expect(stored.map(\.id) == ["d3", "d6"] && stored[0].features == [1, 0.5] && stored[0].variant == "b")
+            _ = try await store.erase(site: site.id, profiles: [ProfileID("p1")])
+            let after = try await store.armTotals(experience: "hero", site: site.id, from: Fixtures.now, to: Fixtures.now.addingTimeInterval(7200))
+            #expect(after.first { $0.arm == "a" } == ArmTotals(arm: "a", exposures: 2, conversions: 0, revenue: 0, revenueSquares: 0))
+        },
         Case(description: "definitions are saved, replaced (keeping their creation time), listed by kind in key order and deleted") { store in
             let site = Fixtures.site(), other = Fixtures.site()
             try await store.createSite(site)

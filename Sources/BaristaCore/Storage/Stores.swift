@@ -30,8 +30,8 @@ public protocol EventStore: Sendable {
     ) async throws -> [EventOccurrence]
     /// Every identity link of a site.
     func identityLinks(site: SiteID) async throws -> [IdentityLink]
-    /// Removes these profiles' events, identity links and stored state, and the outcomes of the
-    /// recommendation log that name them.
+    /// Removes these profiles' events, identity links and stored state, the outcomes of the
+    /// recommendation log that name them, and their decisions and conversions.
     func erase(site: SiteID, profiles: [ProfileID]) async throws -> ErasureCounts
 }
 
@@ -109,7 +109,7 @@ public struct StoredDefinition: Sendable, Hashable {
 }
 
 /// Everything Barista stores. SQLite and PostgreSQL each implement it, and pass `StoreCompatTests`.
-public protocol BaristaStore: SiteStore, EventStore, ProfileStore, CatalogStore, RecommendationStore, DefinitionStore {
+public protocol BaristaStore: SiteStore, EventStore, ProfileStore, CatalogStore, RecommendationStore, DefinitionStore, DecisionStore {
     /// Whether the store is open and answering.
     func isReady() async -> Bool
 

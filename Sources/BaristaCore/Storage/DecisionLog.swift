@@ -1,0 +1,118 @@
+import Foundation
+
+/// One answer of `POST /v1/decide` for one placement: who was shown what, and with what probability.
+public struct Decision: Sendable, Hashable {
+    /// `decision_id` (`dec_…`, starting with its time).
+    public var id: String
+    /// The experience that decided.
+    public var experience: String
+    /// The placement it filled.
+    public var placement: String
+    /// The variant shown; nil for the control group and the global holdout.
+    public var variant: String?
+    /// Whether the person was held out of the experience (its control group, or the site's global holdout).
+    public var control: Bool
+    /// Whether that was the site-wide holdout.
+    public var holdout: Bool
+    /// The probability with which this outcome (variant, or control) was chosen: what off-policy evaluation weighs by.
+    public var probability: Double
+    /// The person.
+    public var profileID: ProfileID
+    /// When it was decided.
+    public var at: Date
+    /// The features a contextual bandit chose on (empty otherwise), for off-policy evaluation.
+    public var features: [Double]
+
+    /// A decision with every field.
+    public init(
+        id: String, experience: String, placement: String, variant: String?, control: Bool, holdout: Bool, probability: Double, profileID: ProfileID,
+        at: Date, features: [Double] = []
+    ) {
+        self.id = id
+        self.experience = experience
+        self.placement = placement
+        self.variant = variant
+        self.control = control
+        self.holdout = holdout
+        self.probability = probability
+        self.profileID = profileID
+        self.at = at
+        self.features = features
+    }
+}
+
+extension Decision {
+    /// The decision as an export shows it.
+    public var json: JSONValue {
+        [
+            "decision_id": .string(id), "experience": .string(experience), "placement": .string(placement),
+            "variant": variant.map(JSONValue.string) ?? .null, "control": .bool(control), "holdout": .bool(holdout),
+            "probability": .number(probability), "profile_id": .string(profileID.rawValue), "at": .string(Timestamp.format(at)),
+        ]
+    }
+}
+
+/// A goal event attributed to a decision.
+public struct DecisionConversion: Sendable, Hashable {
+    /// The decision it is attributed to.
+    public var decisionID: String
+    /// Its experience.
+    public var experience: String
+    /// The event's `message_id` (a retried event counts once).
+    public var messageID: String
+    /// The goal's value (`value_property` of the event), 0 when the goal has none.
+    public var value: Double
+    /// The person.
+    public var profileID: ProfileID
+    /// When the event happened.
+    public var at: Date
+
+    /// A conversion with every field.
+    public init(decisionID: String, experience: String, messageID: String, value: Double, profileID: ProfileID, at: Date) {
+        self.decisionID = decisionID
+        self.experience = experience
+        self.messageID = messageID
+        self.value = value
+        self.profileID = profileID
+        self.at = at
+    }
+}
+
+/// What one arm of an experience (a variant, or `control`) collected.
+public struct ArmTotals: Sendable, Hashable {
+    /// The variant's key, or `control`.
+    public var arm: String
+    /// Decisions that showed it.
+    public var exposures: Int
+    /// Decisions with at least one attributed conversion.
+    public var conversions: Int
+    /// The value of every attributed conversion.
+    public var revenue: Double
+    /// The sum over decisions of the square of their value (for the variance of revenue per exposure).
+    public var revenueSquares: Double
+
+    /// Totals of one arm.
+    public init(arm: String, exposures: Int, conversions: Int, revenue: Double, revenueSquares: Double) {
+        self.arm = arm
+        self.exposures = exposures
+        self.conversions = conversions
+        self.revenue = revenue
+        self.revenueSquares = revenueSquares
+    }
+}
+
+/// The decision log: every decision and the conversions attributed to them.
+public protocol DecisionStore: Sendable {
+    /// Appends decisions (written in batches, off the request path).
+    func recordDecisions(_ decisions: [Decision], site: SiteID) async throws
+    /// Records conversions; one already recorded (same decision and message) is ignored.
+    func recordConversions(_ conversions: [DecisionConversion], site: SiteID) async throws
+    /// Per arm of `experience` (variants and `control`), decided in `[from, to)`: exposures,
+    /// converted decisions and their value. Global-holdout decisions are left out.
+    func armTotals(experience: String, site: SiteID, from: Date, to: Date) async throws -> [ArmTotals]
+    /// Every decision of these profiles, oldest first (for export).
+    func decisions(site: SiteID, profiles: [ProfileID]) async throws -> [Decision]
+    /// Every decision made at or after `since`, oldest first, with whether a conversion was attributed
+    /// to it: what a restart rebuilds the exposures that goal events are attributed to from.
+    func decisions(site: SiteID, since: Date) async throws -> [(decision: Decision, converted: Bool)]
+}
