@@ -106,6 +106,7 @@ extension Engine {
                     state.profileVersions[id] = nil
                     state.answerCache.remove(profile: id)
                     state.forgetSegments(of: id)
+                    state.experiences.exposures[id] = nil
                     state.dirty.remove(id)
                     state.removed.remove(id)
                 }

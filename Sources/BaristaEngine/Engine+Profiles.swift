@@ -163,6 +163,14 @@ extension Engine {
         return ErasureReceipt(profileID: profileID, eventsDeleted: counts.events, at: now())
     }
 
+    /// Every decision made for a person (including profiles merged into it), oldest first.
+    public func decisions(of profile: ProfileID, site: SiteID) async throws -> [Decision] {
+        let runtime = try await runtime(site)
+        try await flushDecisionLog()
+        let ids = runtime.state.withLock { [profile] + $0.identities.ids(of: profile, kind: .profile).map { ProfileID($0) } }
+        return try await store.decisions(site: site, profiles: ids)
+    }
+
     /// Every stored event of a person (including those of profiles merged into it), oldest first.
     public func events(of profile: ProfileID, site: SiteID) async throws -> [StoredEvent] {
         let runtime = try await runtime(site)

@@ -195,6 +195,7 @@ actor SiteDirectory {
         }
         state.liveChanged = false
         try await Engine.loadSegments(into: &state, store: store, logger: logger)
+        try await Engine.loadExperiences(into: &state, store: store, logger: logger)
         let runtime = SiteRuntime(state: state)
         runtime.model.withLock { $0 = snapshot }
         return runtime

@@ -36,6 +36,10 @@ struct SiteState: Sendable {
     var segments = SegmentIndex()
     /// Tallies read for recent previews of rules no segment uses yet.
     var previewTallies = PreviewTallies()
+    /// The experiences, who saw what, the bandits' state and the decision log not yet written.
+    var experiences = ExperienceIndex()
+    /// The random draws of the bandits (seeded once per process: decisions are logged with their probabilities).
+    var random = SeededRandom(seed: UInt64.random(in: 0...UInt64.max))
     /// The engine's clock (injected in tests), which segment windows are measured against.
     var clock: @Sendable () -> Date = Date.init
 
@@ -76,6 +80,7 @@ struct SiteState: Sendable {
         }
         profiles[id, default: Profile(id: id)].apply(stored.event, context: context)
         observeSegments(stored.event, profile: id, merged: stored.mergedProfileID)
+        observeExperienceGoal(stored.event, profile: id, merged: stored.mergedProfileID)
         profileVersions[id] = seq
         dirty.insert(id)
         removed.remove(id)

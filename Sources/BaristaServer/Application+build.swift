@@ -44,6 +44,7 @@ public func buildRouter(engine: Engine, metrics: ServerMetrics, limits: Limits =
     RankingController(engine: engine, limits: limits).register(on: routes)
     QuizzesController(engine: engine, limits: limits).register(on: routes)
     SegmentsController(engine: engine, limits: limits).register(on: routes)
+    ExperiencesController(engine: engine, limits: limits).register(on: routes)
     OpenAPIDocument.publish(routes.docs)
     return router
 }

@@ -62,6 +62,9 @@ struct OperationsRouteTests {
                 ("post", "/v1/quizzes/{key}/responses"),
                 ("post", "/v1/segments"), ("get", "/v1/segments"), ("post", "/v1/segments:preview"), ("get", "/v1/segments/{key}"),
                 ("put", "/v1/segments/{key}"), ("delete", "/v1/segments/{key}"), ("get", "/v1/segments/{key}/members"),
+                ("post", "/v1/experiences"), ("get", "/v1/experiences"), ("get", "/v1/experiences/{key}"), ("put", "/v1/experiences/{key}"),
+                ("post", "/v1/experiences/{key}/start"), ("post", "/v1/experiences/{key}/pause"), ("get", "/v1/experiences/{key}/report"),
+                ("post", "/v1/decide"),
             ]
             for (method, path) in expected { #expect(paths[path]?[method] != nil, "\(method) \(path) is routed but not documented") }
             #expect(operations == expected.count)

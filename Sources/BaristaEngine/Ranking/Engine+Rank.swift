@@ -90,7 +90,7 @@ extension Engine {
                 let known = inputs.entries[position] != nil
                 return RankedItem(
                     itemID: id, score: known ? placeScore(position, of: count) : 0,
-                    reason: known ? "Your order: not personalized without consent" : "Not in the catalog: kept in place")
+                    reason: known ? "Your order: not personalized" : "Not in the catalog: kept in place")
             }
         }
         let profile = person.profile

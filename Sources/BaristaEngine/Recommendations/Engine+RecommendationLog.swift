@@ -27,7 +27,8 @@ final class RecommendationLogBuffer: Sendable {
 }
 
 extension Engine {
-    /// Writes buffered impressions and the outcomes derived from accepted events.
+    /// Writes buffered impressions and the outcomes derived from accepted events, then the decision
+    /// log (``flushDecisionLog()``).
     public func flushRecommendationLog() async throws {
         for (site, impressions) in recommendationLog.drain() where !impressions.isEmpty {
             do {
@@ -38,6 +39,7 @@ extension Engine {
             }
         }
         for runtime in await directory.all { try await Self.flushOutcomes(runtime, store: store) }
+        try await flushDecisionLog()
     }
 
     /// Writes one site's pending outcomes; on failure they stay pending.

@@ -58,6 +58,6 @@ enum RecommendationReason: Sendable, Hashable {
         case .trending: words = "Trending now"
         case .recentlyViewed: words = "You viewed this recently"
         }
-        return personalizationOff ? words + " (not personalized: no personalization consent)" : words
+        return personalizationOff ? words + " (not personalized)" : words
     }
 }

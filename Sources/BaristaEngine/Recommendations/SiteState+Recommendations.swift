@@ -10,7 +10,7 @@ extension SiteState {
             let id = user.userID.flatMap({ identities.profile(.user, $0) }) ?? user.anonymousID.flatMap({ identities.profile(.anonymous, $0) }),
             let index = profiles.index(forKey: id)
         else { return nil }
-        guard profiles.values[index].consent.resolved(with: site.settings.defaultConsent).personalization ?? true else { return nil }
+        guard profiles.values[index].consent.resolved(with: site.settings.defaultConsent).personalization ?? true, !inGlobalHoldout(id) else { return nil }
         return (id, profileVersions[id] ?? 0)
     }
 
@@ -26,7 +26,8 @@ extension SiteState {
         else {
             return PersonView(profileID: nil, profile: nil, personalized: defaultConsent, history: [])
         }
-        let personalized = profile.consent.resolved(with: site.settings.defaultConsent).personalization ?? true
+        // The global holdout gets what a person without consent gets: nothing personal, anywhere.
+        let personalized = (profile.consent.resolved(with: site.settings.defaultConsent).personalization ?? true) && !inGlobalHoldout(id)
         let version = profileVersions[id] ?? 0
         guard personalized else { return PersonView(profileID: id, profile: profile, version: version, personalized: false, history: []) }
         return PersonView(profileID: id, profile: profile, version: version, personalized: true, history: history(of: profile))

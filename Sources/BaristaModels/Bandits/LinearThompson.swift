@@ -133,6 +133,20 @@ public struct LinearThompson: Sendable, Hashable {
         return true
     }
 
+    /// Adds a reward to an observation already counted (`b += r x`, `A` unchanged): a decision is
+    /// recorded at once with reward 0 by ``update(arm:features:reward:)``, and its conversion,
+    /// which may come days later, is credited here. O(d).
+    ///
+    /// - Returns: false, changing nothing, when a feature or the reward is not finite.
+    @discardableResult
+    public mutating func credit(arm: Int, features: [Double], reward: Double) -> Bool {
+        precondition(rewardSums.indices.contains(arm), "no arm \(arm)")
+        precondition(features.count == dimension, "expected \(dimension) features")
+        guard reward.isFinite, features.allSatisfy(\.isFinite) else { return false }
+        for i in 0..<dimension { rewardSums[arm][i] += reward * features[i] }
+        return true
+    }
+
     private func multiplyInverse(arm: Int, _ vector: [Double]) -> [Double] {
         let d = dimension
         var result = [Double](repeating: 0, count: d)

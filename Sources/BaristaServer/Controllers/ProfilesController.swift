@@ -34,10 +34,11 @@ struct ProfilesController {
             let site = try context.requireSecret()
             let snapshot = try await find(request, context: context, site: site)
             let events = try await engine.events(of: snapshot.profile.id, site: site)
+            let decisions = try await engine.decisions(of: snapshot.profile.id, site: site)
             return JSONIO.response([
                 "profile": snapshot.json(at: engine.currentTime),
                 "events": .array(events.map(\.event.json)),
-                "decisions": [], "messages": [],
+                "decisions": .array(decisions.map(\.json)), "messages": [],
             ])
         }
         routes.on(.delete, "/v1/profiles/{id}", "Erase a person (right to be forgotten)", access: .secret, query: ["by"]) { request, context in

@@ -15,7 +15,7 @@ struct RecommendationsController {
             let body = try await JSONIO.body(request, limits: limits)
             let parsed = try RecommendationRequest.parse(body).mapError { BaristaError.invalid($0.errors) }.get()
             let result = try await engine.recommend(parsed, site: caller.site)
-            return JSONIO.response(json: Self.text(result))
+            return JSONIO.response(json: RecommendationResult.answerText(result))
         }
         routes.on(.get, "/v1/recommendations/report", "Impressions, clicks, orders and revenue per strategy", access: .secret,
             query: ["from", "to"]) { request, context in
@@ -30,19 +30,6 @@ struct RecommendationsController {
                 "strategies": .array(rows.map(Self.json)),
             ])
         }
-    }
-
-    /// The answer as JSON text around the items the engine wrote (once per answer, cached with it).
-    static func text(_ result: RecommendationResult) -> [UInt8] {
-        var text = JSONTextBuilder(capacity: 160 + result.itemsJSON.count)
-        text.raw(#"{"recommendation_id":"#)
-        text.value(.string(result.id))
-        text.raw(#","strategy":""# + result.strategy.rawValue + #"","model_version":"#)
-        text.value(.string(result.modelVersion))
-        text.raw(#","items":"#)
-        text.raw(bytes: result.itemsJSON)
-        text.raw("}")
-        return text.bytes
     }
 
     static func json(_ row: StrategyReport) -> JSONValue {

@@ -1,0 +1,116 @@
+import BaristaCore
+import Foundation
+import Logging
+
+extension Engine {
+    /// The kind experiences are stored under.
+    static let experienceKind = "experience"
+
+    /// Creates an experience; throws ``BaristaError/conflict(_:)`` when the key is taken and 422
+    /// when its audience names a segment that does not exist.
+    public func createExperience(_ experience: Experience, site: SiteID) async throws -> Experience {
+        try await putExperience(experience, site: site, replacing: false).experience
+    }
+
+    /// Creates or replaces an experience (keeping its `created_at`); returns it and whether it was new.
+    public func replaceExperience(_ experience: Experience, site: SiteID) async throws -> (experience: Experience, created: Bool) {
+        try await putExperience(experience, site: site, replacing: true)
+    }
+
+    /// Sets an experience's status (`start` → running, `pause` → paused); nil when there is none.
+    public func setExperienceStatus(_ key: String, to status: Experience.Status, site: SiteID) async throws -> Experience? {
+        guard var experience = try await runtime(site).state.withLock({ $0.experiences.experiences[key] }) else { return nil }
+        experience.status = status
+        experience.updatedAt = now()
+        return try await putExperience(experience, site: site, replacing: true).experience
+    }
+
+    private func putExperience(_ experience: Experience, site: SiteID, replacing: Bool) async throws -> (experience: Experience, created: Bool) {
+        let runtime = try await runtime(site)
+        var experience = experience
+        let existing = try runtime.state.withLock { state -> Experience? in
+            let existing = state.experiences.experiences[experience.key]
+            if existing != nil, !replacing { throw BaristaError.conflict("an experience has the key \(experience.key)") }
+            if let segment = experience.audienceSegment, state.segments.definitions[segment] == nil {
+                throw BaristaError.invalid("/audience/segment", "names segment \(segment), which does not exist")
+            }
+            return existing
+        }
+        if let existing { experience.createdAt = existing.createdAt }
+        try await store.saveDefinition(
+            StoredDefinition(kind: Self.experienceKind, key: experience.key, body: JSON.string(experience.json), createdAt: experience.createdAt,
+                updatedAt: experience.updatedAt),
+            site: site)
+        runtime.state.withLock { $0.experiences.put(experience) }
+        logger.info("experience saved", metadata: ["site.id": "\(site)", "experience": "\(experience.key)", "status": "\(experience.status.rawValue)"])
+        return (experience, existing == nil)
+    }
+
+    /// Every experience, in key order.
+    public func experiences(site: SiteID) async throws -> [Experience] {
+        try await runtime(site).state.withLock { state in state.experiences.experiences.values.sorted { $0.key < $1.key } }
+    }
+
+    /// One experience, or nil.
+    public func experience(_ key: String, site: SiteID) async throws -> Experience? {
+        try await runtime(site).state.withLock { $0.experiences.experiences[key] }
+    }
+
+    /// Writes buffered decisions and conversions of every loaded site; on failure they stay buffered.
+    public func flushDecisionLog() async throws {
+        for runtime in await directory.all {
+            let (decisions, conversions) = runtime.state.withLock { state in
+                defer {
+                    state.experiences.pendingDecisions.removeAll()
+                    state.experiences.pendingConversions.removeAll()
+                }
+                return (state.experiences.pendingDecisions, state.experiences.pendingConversions)
+            }
+            do {
+                try await store.recordDecisions(decisions, site: runtime.id)
+            } catch {
+                runtime.state.withLock { state in
+                    state.experiences.pendingDecisions.insert(contentsOf: decisions, at: 0)
+                    state.experiences.pendingConversions.insert(contentsOf: conversions, at: 0)
+                }
+                throw error
+            }
+            do {
+                try await store.recordConversions(conversions, site: runtime.id)
+            } catch {
+                runtime.state.withLock { $0.experiences.pendingConversions.insert(contentsOf: conversions, at: 0) }
+                throw error
+            }
+        }
+    }
+
+    /// Reads a site's experiences at load, their arms' totals, and the exposures still inside a goal window.
+    static func loadExperiences(into state: inout SiteState, store: any BaristaStore, logger: Logger) async throws {
+        let stored = try await store.definitions(kind: experienceKind, site: state.site.id)
+        guard !stored.isEmpty else { return }
+        for entry in stored {
+            do {
+                var experience = try Experience.parse(try JSON.parse(entry.body), now: entry.updatedAt).mapError { BaristaError.invalid($0.errors) }.get()
+                experience.createdAt = entry.createdAt
+                state.experiences.put(experience)
+            } catch {
+                logger.error("stored experience unreadable: skipped", metadata: ["site.id": "\(state.site.id)", "experience": "\(entry.key)", "error": "\(error)"])
+            }
+        }
+        for experience in state.experiences.experiences.values {
+            for totals in try await store.armTotals(experience: experience.key, site: state.site.id, from: .distantPast, to: .distantFuture)
+            where totals.arm != "control" {
+                state.experiences.arms[experience.key, default: [:]][totals.arm] = ExperienceIndex.ArmCounts(
+                    exposures: totals.exposures, conversions: totals.conversions)
+            }
+        }
+        let since = state.clock().addingTimeInterval(-state.experiences.longestGoalWindow)
+        for (decision, converted) in try await store.decisions(site: state.site.id, since: since) {
+            let id = state.profiles[decision.profileID] != nil ? decision.profileID : state.identities.profile(.profile, decision.profileID.rawValue)
+            guard let id else { continue }
+            state.experiences.exposures[id, default: [:]][decision.experience] = ExperienceIndex.Exposure(
+                decisionID: decision.id, variant: decision.variant, control: decision.control, holdout: decision.holdout, at: decision.at,
+                converted: converted)
+        }
+    }
+}
