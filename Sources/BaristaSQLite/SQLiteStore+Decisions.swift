@@ -56,6 +56,48 @@ extension SQLiteStore {
         }
     }
 
+    /// Per placement and overall: people decided for, converted people and per-person value, by side of the holdout.
+    /// Overall, a conversion attributed to decisions of several placements counts once.
+    public func valueTotals(site: SiteID, from: Date, to: Date) async throws -> [ValueTotals] {
+        try await writer.read { db in
+            let range: [any DatabaseValueConvertible] = [site.rawValue, from.timeIntervalSince1970, to.timeIntervalSince1970]
+            let perPlacement = try Row.fetchAll(
+                db, sql: """
+                    WITH person AS (
+                        SELECT d.placement, d.holdout, d.profile_id, max(c.decision_id IS NOT NULL) AS converted, total(c.value) AS value
+                        FROM decisions d LEFT JOIN decision_conversions c ON c.site_id = d.site_id AND c.experience = d.experience
+                            AND c.decision_id = d.decision_id
+                        WHERE d.site_id = ? AND d.at >= ? AND d.at < ?
+                        GROUP BY d.placement, d.holdout, d.profile_id)
+                    SELECT placement, holdout, count(*) AS people, sum(converted) AS converted, total(value) AS revenue,
+                        total(value * value) AS squares
+                    FROM person GROUP BY placement, holdout ORDER BY placement, holdout
+                    """,
+                arguments: StatementArguments(range))
+            let overall = try Row.fetchAll(
+                db, sql: """
+                    WITH decided AS (
+                        SELECT DISTINCT profile_id, holdout FROM decisions WHERE site_id = ? AND at >= ? AND at < ?),
+                    converted AS (
+                        SELECT profile_id, sum(value) AS value FROM (
+                            SELECT DISTINCT c.profile_id, c.message_id, c.value FROM decision_conversions c
+                            JOIN decisions d ON d.site_id = c.site_id AND d.decision_id = c.decision_id
+                            WHERE d.site_id = ? AND d.at >= ? AND d.at < ?)
+                        GROUP BY profile_id)
+                    SELECT p.holdout, count(*) AS people, sum(v.profile_id IS NOT NULL) AS converted, total(v.value) AS revenue,
+                        total(v.value * v.value) AS squares
+                    FROM decided p LEFT JOIN converted v ON v.profile_id = p.profile_id
+                    GROUP BY p.holdout ORDER BY p.holdout
+                    """,
+                arguments: StatementArguments(range + range))
+            func totals(_ row: Row, placement: String?) -> ValueTotals {
+                ValueTotals(placement: placement, holdout: row["holdout"], profiles: row["people"], converted: row["converted"] ?? 0,
+                    revenue: row["revenue"], revenueSquares: row["squares"])
+            }
+            return overall.map { totals($0, placement: nil) } + perPlacement.map { totals($0, placement: $0["placement"]) }
+        }
+    }
+
     /// Every decision of these profiles, oldest first.
     public func decisions(site: SiteID, profiles: [ProfileID]) async throws -> [Decision] {
         guard !profiles.isEmpty else { return [] }

@@ -113,6 +113,36 @@ struct ExperiencesRouteTests {
         }
     }
 
+    @Test func theValueReportComparesPersonalizedPeopleWithTheGlobalHoldout() async throws {
+        let h = try await ServerHarness()
+        try await h.test { client in
+            #expect(try await client.send(.patch, "/v1/settings", body: #"{"global_holdout_percent":30}"#).status == .ok)
+            #expect(try await client.send(.post, "/v1/experiences", body: #"{"key":"hero","placement":"home","status":"running","variants":[{"key":"a","payload":1}]}"#).status == .created)
+            #expect(try await client.send(.post, "/v1/experiences", body: #"{"key":"mail","placement":"email","status":"running","variants":[{"key":"m","payload":1}]}"#).status == .created)
+            var held = 0, heldRevenue = 0.0, personalRevenue = 0.0, events: [String] = []
+            for n in 0..<120 {
+                let reply = try await client.send(.post, "/v1/decide", key: h.publishableKey, body: #"{"user":{"user_id":"v\#(n)"},"placements":["home","email"]}"#)
+                let decisions = try #require(reply.json["decisions"]?.arrayValue)
+                #expect(decisions[0]["control"] == decisions[1]["control"], "the holdout is the same person everywhere")
+                let isHeld = decisions[0]["control"] == true
+                if isHeld { held += 1 }
+                if n % 3 == 0 {
+                    // One order, attributed to both placements' decisions by the goal window: counted once overall.
+                    events.append(#"{"type":"track","event":"Order Completed","user_id":"v\#(n)","properties":{"revenue":10}}"#)
+                    if isHeld { heldRevenue += 10 } else { personalRevenue += 10 }
+                }
+            }
+            #expect(held > 15 && held < 60, "30% of 120 held out: \(held)")
+            #expect(try await client.send(.post, "/v1/events", body: #"{"batch":[\#(events.joined(separator: ","))]}"#).status == .accepted)
+            let report = try await client.send(.get, "/v1/reports/value")
+            let overall = try #require(report.json["overall"])
+            #expect(overall["holdout"]?["profiles"]?.doubleValue == Double(held) && overall["personalized"]?["profiles"]?.doubleValue == Double(120 - held))
+            #expect(overall["holdout"]?["revenue"]?.doubleValue == heldRevenue && overall["personalized"]?["revenue"]?.doubleValue == personalRevenue, "\(report.text)")
+            #expect(report.json["placements"]?.arrayValue?.map { $0["placement"]?.stringValue } == ["email", "home"])
+            #expect(overall["verdict"]?.stringValue?.isEmpty == false && overall["revenue_per_profile_difference"]?["low"] != nil)
+        }
+    }
+
     @Test func aThreeArmBanditConvergesThroughHTTP() async throws {
         let h = try await ServerHarness()
         try await h.test { client in

@@ -64,7 +64,7 @@ struct OperationsRouteTests {
                 ("put", "/v1/segments/{key}"), ("delete", "/v1/segments/{key}"), ("get", "/v1/segments/{key}/members"),
                 ("post", "/v1/experiences"), ("get", "/v1/experiences"), ("get", "/v1/experiences/{key}"), ("put", "/v1/experiences/{key}"),
                 ("post", "/v1/experiences/{key}/start"), ("post", "/v1/experiences/{key}/pause"), ("get", "/v1/experiences/{key}/report"),
-                ("post", "/v1/decide"),
+                ("post", "/v1/decide"), ("get", "/v1/reports/value"),
             ]
             for (method, path) in expected { #expect(paths[path]?[method] != nil, "\(method) \(path) is routed but not documented") }
             #expect(operations == expected.count)

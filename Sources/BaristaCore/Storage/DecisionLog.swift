@@ -101,6 +101,32 @@ public struct ArmTotals: Sendable, Hashable {
     }
 }
 
+/// People decided for in a period, on one side of the global holdout, and what they converted.
+public struct ValueTotals: Sendable, Hashable {
+    /// The placement, or nil for all placements together (each conversion counted once).
+    public var placement: String?
+    /// Whether these are the held-out people.
+    public var holdout: Bool
+    /// People decided for.
+    public var profiles: Int
+    /// Of them, people with at least one attributed conversion.
+    public var converted: Int
+    /// The value of their conversions.
+    public var revenue: Double
+    /// The sum over people of the square of their value.
+    public var revenueSquares: Double
+
+    /// Totals of one group.
+    public init(placement: String?, holdout: Bool, profiles: Int, converted: Int, revenue: Double, revenueSquares: Double) {
+        self.placement = placement
+        self.holdout = holdout
+        self.profiles = profiles
+        self.converted = converted
+        self.revenue = revenue
+        self.revenueSquares = revenueSquares
+    }
+}
+
 /// The decision log: every decision and the conversions attributed to them.
 public protocol DecisionStore: Sendable {
     /// Appends decisions (written in batches, off the request path).
@@ -110,6 +136,9 @@ public protocol DecisionStore: Sendable {
     /// Per arm of `experience` (variants and `control`), decided in `[from, to)`: exposures,
     /// converted decisions and their value. Global-holdout decisions are left out.
     func armTotals(experience: String, site: SiteID, from: Date, to: Date) async throws -> [ArmTotals]
+    /// Per placement and overall, held-out people versus the rest, decided for in `[from, to)`:
+    /// people, converted people and the value of their conversions (per person).
+    func valueTotals(site: SiteID, from: Date, to: Date) async throws -> [ValueTotals]
     /// Every decision of these profiles, oldest first (for export).
     func decisions(site: SiteID, profiles: [ProfileID]) async throws -> [Decision]
     /// Every decision made at or after `since`, oldest first, with whether a conversion was attributed

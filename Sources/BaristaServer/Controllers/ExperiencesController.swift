@@ -55,6 +55,15 @@ struct ExperiencesController {
             }
             return JSONIO.response(report.json)
         }
+        routes.on(.get, "/v1/reports/value", "Personalized versus the global holdout: conversion and revenue per person, overall and per placement",
+            access: .secret, query: ["from", "to"]) { request, context in
+            let site = try context.requireSecret()
+            let now = engine.currentTime
+            let from = try RecommendationsController.time(request, "from") ?? now.addingTimeInterval(-30 * 86_400)
+            let to = try RecommendationsController.time(request, "to") ?? now.addingTimeInterval(1)
+            guard from < to else { throw BaristaError.invalid("from", "must be before to") }
+            return JSONIO.response(try await engine.valueReport(site: site, from: from, to: to))
+        }
         routes.on(.post, "/v1/decide", "The content of each placement for a person, chosen by the placement's experiences", access: .publishable,
             body: OpenAPIDocument.decideSchema) { request, context in
             let caller = try context.requireCaller()
