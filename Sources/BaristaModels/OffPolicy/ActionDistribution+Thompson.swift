@@ -1,0 +1,91 @@
+extension ActionDistribution {
+    /// Bernoulli Thompson sampling, as the Open Bandit Dataset's `bts` policy ran it, written out
+    /// as the probability that it shows each action in each slot.
+    ///
+    /// Each action gets a Beta posterior on its click rate from the log itself:
+    /// Beta(`priorClicks` + clicks, `priorMisses` + rounds − clicks), counting every round that
+    /// chose it (rewards are taken as clicks, clamped to [0, 1]). One Thompson draw samples a rate
+    /// per action and ranks the actions by it.
+    ///
+    /// - Open Bandit logs: the positions form one list, as in OBD (and `obp`'s `BernoulliTS`): the
+    ///   draw's best action goes to the first position (the smallest `position`), the second best
+    ///   to the second, and so on; posteriors pool an item's rounds over all positions.
+    /// - Other logs: each slot (experience) is its own one-shot choice among the actions seen
+    ///   there, with posteriors from that slot's rounds only.
+    ///
+    /// The probability of action `a` in a slot is the share of `simulations` draws that put it
+    /// there (Monte-Carlo error about √(p(1−p)/simulations)). The policy is context-free, as OBD's
+    /// was. It is *not* the posterior the original policy used: that (its prior and the clicks of
+    /// the whole campaign) is not in the data, so this policy is Thompson sampling after learning
+    /// from this log, and estimating it on the same log is slightly optimistic.
+    ///
+    /// - Parameters:
+    ///   - log: The log whose clicks fit the posteriors and whose rounds the result covers.
+    ///   - simulations: How many Thompson draws.
+    ///   - seed: The seed of the draws, so results repeat.
+    ///   - priorClicks: The Beta prior's α.
+    ///   - priorMisses: The Beta prior's β.
+    public static func bernoulliThompson(
+        _ log: BanditLog, simulations: Int = 100_000, seed: UInt64 = 0, priorClicks: Double = 1, priorMisses: Double = 1
+    ) -> ActionDistribution {
+        var random = SplitMix64(seed: seed)
+        let actionCount = log.actionIDs.count
+        let draws = max(1, simulations)
+        let seen = log.actionsSeenPerSlot()
+        func posterior(_ rounds: some Sequence<BanditRound>, _ candidates: [Int]) -> (alpha: [Double], beta: [Double]) {
+            var clicks = [Double](repeating: 0, count: actionCount), shown = clicks
+            for round in rounds {
+                clicks[round.action] += min(1, max(0, round.reward))
+                shown[round.action] += 1
+            }
+            return (candidates.map { priorClicks + clicks[$0] }, candidates.map { priorMisses + shown[$0] - clicks[$0] })
+        }
+        var rows = [[Double]](repeating: [Double](repeating: 0, count: actionCount), count: log.slotIDs.count)
+        if log.layout == .openBandit {
+            let candidates = Array(Set(seen.joined())).sorted()
+            let (alpha, beta) = posterior(log.rounds, candidates)
+            let order = log.slotIDs.indices.sorted { Self.positionOrder(log.slotIDs[$0], log.slotIDs[$1]) }
+            let counts = Self.rankCounts(alpha: alpha, beta: beta, listLength: order.count, simulations: draws, random: &random)
+            for (rank, slot) in order.enumerated() {
+                for (index, action) in candidates.enumerated() { rows[slot][action] = counts[rank][index] / Double(draws) }
+            }
+        } else {
+            for slot in log.slotIDs.indices where !seen[slot].isEmpty {
+                let (alpha, beta) = posterior(log.rounds.lazy.filter { $0.slot == slot }, seen[slot])
+                let counts = Self.rankCounts(alpha: alpha, beta: beta, listLength: 1, simulations: draws, random: &random)
+                for (index, action) in seen[slot].enumerated() { rows[slot][action] = counts[0][index] / Double(draws) }
+            }
+        }
+        return ActionDistribution(actionCount: actionCount, rows: rows, rowOfRound: log.rounds.map(\.slot))
+    }
+
+    /// Whether position `a` comes before `b`: numerically when both are numbers, else by text.
+    private static func positionOrder(_ a: String, _ b: String) -> Bool {
+        if let x = Double(a), let y = Double(b) { return x < y }
+        return a < b
+    }
+
+    /// How often each candidate lands at each rank of the Thompson draws' top `listLength`.
+    private static func rankCounts(
+        alpha: [Double], beta: [Double], listLength: Int, simulations: Int, random: inout SplitMix64
+    ) -> [[Double]] {
+        let length = min(listLength, alpha.count)
+        var counts = [[Double]](repeating: [Double](repeating: 0, count: alpha.count), count: listLength)
+        var top = [(score: Double, index: Int)](repeating: (-1, -1), count: length)
+        for _ in 0..<simulations {
+            for slot in top.indices { top[slot] = (-1, -1) }
+            for index in alpha.indices {
+                let score = BetaSampler.sample(alpha: alpha[index], beta: beta[index], random: &random)
+                guard score > top[length - 1].score else { continue }
+                var slot = length - 1
+                while slot > 0, score > top[slot - 1].score {
+                    top[slot] = top[slot - 1]
+                    slot -= 1
+                }
+                top[slot] = (score, index)
+            }
+            for rank in 0..<length where top[rank].index >= 0 { counts[rank][top[rank].index] += 1 }
+        }
+        return counts
+    }
+}
