@@ -150,9 +150,9 @@ import Testing
     @Test func openBanditPositionsAreSlotsAndThompsonRanksThemFromTheTop() throws {
         // Given item 7 clicked often and item 3 never, over positions 1 and 2
         var csv = ",timestamp,item_id,position,click,propensity_score,user_feature_0,user-item_affinity_0\n"
-        for index in 0..<40 {
+        for index in 0..<90 {
             let item = [3, 7, 5][index % 3]
-            let click = item == 7 && index % 2 == 0 ? 1 : 0
+            let click = item == 7 && index % 4 < 2 ? 1 : 0
             csv += "\(index),t,\(item),\(index % 2 + 1),\(click),0.3333,h\(index % 4),\(index % 5 == 0 ? "0.5" : "0.0")\n"
         }
         let log = try BanditLog(bytes: Array(csv.utf8))
@@ -224,5 +224,9 @@ import Testing
         #expect(ips.estimate > random.onPolicyMean)
         #expect(dr.low < dr.estimate && dr.estimate < dr.high)
         #expect(ips.effectiveSampleSize > 100 && ips.effectiveSampleSize < 10_000)
+        // Fitted on the other log's clicks instead, the policy is still a distribution per position
+        let other = TargetPolicy.bts.distribution(for: random, training: try Self.read(Self.btsLog), simulations: 20_000)
+        #expect(abs(other.probabilities(round: 0).reduce(0, +) - 1) < 1e-9)
+        #expect(OffPolicyEstimator.snips(random, target: other).estimate > 0)
     }
 }

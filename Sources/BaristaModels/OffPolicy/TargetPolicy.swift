@@ -5,7 +5,7 @@ public enum TargetPolicy: String, Sendable, CaseIterable {
     /// each item at each position, as the random log's `propensity_score` is defined.
     case random
     /// Bernoulli Thompson sampling, its choice probabilities computed by Monte-Carlo; see
-    /// ``ActionDistribution/bernoulliThompson(_:simulations:seed:priorClicks:priorMisses:)``.
+    /// ``ActionDistribution/bernoulliThompson(_:training:simulations:seed:priorClicks:priorMisses:)``.
     case bts
     /// The logging policy itself, a sanity check: see ``ActionDistribution/logged(_:)``.
     case logged
@@ -14,12 +14,15 @@ public enum TargetPolicy: String, Sendable, CaseIterable {
     ///
     /// - Parameters:
     ///   - log: The log to evaluate on.
+    ///   - training: `bts` only: a log to fit its posteriors on; nil to cross-fit on `log`.
     ///   - simulations: `bts` only: the Monte-Carlo draws.
     ///   - seed: `bts` only: the seed of the draws.
-    public func distribution(for log: BanditLog, simulations: Int = 100_000, seed: UInt64 = 0) -> ActionDistribution {
+    public func distribution(
+        for log: BanditLog, training: BanditLog? = nil, simulations: Int = 100_000, seed: UInt64 = 0
+    ) -> ActionDistribution {
         switch self {
         case .random: .uniform(log)
-        case .bts: .bernoulliThompson(log, simulations: simulations, seed: seed)
+        case .bts: .bernoulliThompson(log, training: training, simulations: simulations, seed: seed)
         case .logged: .logged(log)
         }
     }
