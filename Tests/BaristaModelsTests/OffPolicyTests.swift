@@ -117,17 +117,21 @@ import Testing
 
             {"decision_id":"d2","profile_id":"p2","experience":"hero","variant":"b","probability":0.5,"reward":0,"features":{}}
             {"experience":"footer","variant":"a","probability":1,"reward":0}
+            {"experience":"hero","variant":null,"probability":0.1,"reward":0,"features":[0.5,0,null]}
             """
         let log = try BanditLog(bytes: Array(jsonl.utf8))
         #expect(log.layout == .decisionLog)
-        #expect(log.count == 3)
-        #expect(log.actionIDs == ["a", "b"])
+        #expect(log.count == 4)
+        #expect(log.actionIDs == ["a", "b", "control"])
+        let names: [String] = log.rounds[3].features.map { log.featureNames[Int($0.index)] }
+        #expect(names == ["0"])
         #expect(log.slotIDs == ["hero", "footer"])
         #expect(log.rounds[0].features.count == 3)
         #expect(log.featureNames.contains("tier=gold"))
         let uniform = TargetPolicy.random.distribution(for: log)
-        #expect(Array(uniform.probabilities(round: 1)) == [0.5, 0.5])
-        #expect(Array(uniform.probabilities(round: 2)) == [1, 0])
+        let third: Double = 1.0 / 3.0
+        #expect(Array(uniform.probabilities(round: 1)) == [third, third, third])
+        #expect(Array(uniform.probabilities(round: 2)) == [1, 0, 0])
         let bts = TargetPolicy.bts.distribution(for: log, simulations: 2_000)
         #expect(abs(bts.probabilities(round: 0).reduce(0, +) - 1) < 1e-9)
         #expect(bts.probability(of: 0, round: 0) > bts.probability(of: 1, round: 0))

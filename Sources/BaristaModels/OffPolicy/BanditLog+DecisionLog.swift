@@ -8,10 +8,30 @@ extension BanditLog {
     /// One line of Barista's decision log (see ``BanditLog``).
     private struct DecisionRecord: Decodable {
         var experience: String
-        var variant: String
+        var variant: String?
         var probability: Double
         var reward: Double
-        var features: [String: FeatureValue]?
+        var features: Features?
+    }
+
+    /// `features`: an object of named values, or an array of numbers named by their index.
+    private enum Features: Decodable {
+        case named([String: FeatureValue])
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let array = try? container.decode([Double?].self) {
+                self = .named(Dictionary(uniqueKeysWithValues: array.enumerated().map { (String($0), $1.map { .number($0) } ?? .none) }))
+            } else {
+                self = .named(try container.decode([String: FeatureValue].self))
+            }
+        }
+
+        var values: [String: FeatureValue] {
+            switch self {
+            case .named(let values): values
+            }
+        }
     }
 
     /// A feature value as JSON gives it.
@@ -61,7 +81,7 @@ extension BanditLog {
                 throw BanditLogError.badRound(line: lineNumber, reason: "reward is not a finite number")
             }
             var features: [BanditFeature] = []
-            for (key, value) in (record.features ?? [:]).sorted(by: { $0.key < $1.key }) {
+            for (key, value) in (record.features?.values ?? [:]).sorted(by: { $0.key < $1.key }) {
                 let name: String, number: Double
                 switch value {
                 case .number(let value): (name, number) = (key, value)
@@ -79,7 +99,7 @@ extension BanditLog {
             rounds.append(
                 BanditRound(
                     slot: intern(record.experience, &slotIndex, &slotIDs),
-                    action: intern(record.variant, &actionIndex, &actionIDs),
+                    action: intern(record.variant ?? "control", &actionIndex, &actionIDs),
                     reward: record.reward, propensity: record.probability, features: features))
         }
         return BanditLog(layout: .decisionLog, actionIDs: actionIDs, slotIDs: slotIDs, featureNames: featureNames, rounds: rounds)

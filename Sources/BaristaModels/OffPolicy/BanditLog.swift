@@ -24,10 +24,12 @@ import Foundation
 ///   ```
 ///   The slot is `experience`, the action is `variant`, the logging propensity is `probability`
 ///   (the chance the engine gave that variant at that decision, in (0, 1]) and `reward` is a
-///   number (0 or 1 for a click or conversion). `features` is optional: numbers and booleans
-///   become numeric features, strings become indicators `key=value`, nulls are skipped.
-///   `decision_id` and `profile_id` are optional and not used by the estimators. Blank lines are
-///   skipped.
+///   number (0 or 1 for a click or conversion). A `null` variant (the control group or the
+///   holdout, shown with their own probability) is the action `control`. `features` is
+///   optional: in an object, numbers and booleans become numeric features, strings become
+///   indicators `key=value`, nulls are skipped; an array of numbers names its features `0`, `1`, ….
+///   `decision_id` and `profile_id` (and any other member) are optional and not used by the
+///   estimators. Blank lines are skipped.
 ///
 /// Actions and slots are numbered from 0 in order of first appearance; ``actionIDs`` and
 /// ``slotIDs`` give their names.
