@@ -9,7 +9,7 @@ struct Barista: AsyncParsableCommand {
         abstract: "Barista: a self-hosted, real-time personalization engine.",
         subcommands: [
             ServeCommand.self, DemoCommand.self, SitesCommand.self, KeysCommand.self, ImportCommand.self,
-            MigrateCommand.self, TrainCommand.self, EvaluateCommand.self, OpeCommand.self, ClvCommand.self, BenchCommand.self,
+            MigrateCommand.self, TrainCommand.self, EvaluateCommand.self, OpeCommand.self, DecisionsCommand.self, ClvCommand.self, BenchCommand.self,
         ]
     )
 }

@@ -86,6 +86,26 @@ struct ExperienceEngineTests {
         }
     }
 
+    @Test func theDecisionLogReadsBackForOffPolicyEvaluation() async throws {
+        let h = try await EngineHarness()
+        _ = try await h.engine.createExperience(try Self.experience(#"""
+            {"key":"ctx","placement":"slot","status":"running","control_percent":10,"allocation":{"type":"contextual_bandit"},
+             "variants":[{"key":"x","payload":1},{"key":"y","payload":2}]}
+            """#), site: h.site)
+        for n in 0..<200 {
+            let answer = try #require(try await h.engine.decide(DecideRequest(user: UserReference(userID: "o\(n)"), placements: ["slot"]), site: h.site).first)
+            if n % 4 == 0 { _ = try await h.send(Fixtures.track("Order Completed", user: "o\(n)", properties: ["decision_id": .string(answer.decisionID!)])) }
+        }
+        let rows = try await h.engine.decisionLog(site: h.site, experience: "ctx")
+        #expect(rows.count == 200 && rows.filter(\.converted).count == 50)
+        #expect(rows.allSatisfy { $0.decision.control || $0.decision.features.count == 21 }, "the contextual bandit logs its features")
+        let text = rows.map { $0.decision.offPolicyLine(converted: $0.converted) }.joined(separator: "\n")
+        let log = try BanditLog(bytes: Array(text.utf8))
+        #expect(log.count == 200 && log.layout == .decisionLog)
+        let logged = OffPolicyEstimator.ips(log, target: .logged(log))
+        #expect(abs(logged.estimate - 0.25) < 1e-9, "the logging policy's own value is its mean reward")
+    }
+
     @Test func aBanditSendsMostTrafficToTheBestArm() async throws {
         let h = try await EngineHarness()
         _ = try await h.engine.createExperience(try Self.experience(#"""

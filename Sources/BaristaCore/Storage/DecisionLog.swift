@@ -52,6 +52,20 @@ extension Decision {
     }
 }
 
+extension Decision {
+    /// One line of the decision log as `barista ope --log` reads it (JSON, no newline):
+    /// `{"decision_id","profile_id","experience","variant","probability","reward","features"}`,
+    /// with `variant` null for control and `reward` 1 when a conversion was attributed.
+    public func offPolicyLine(converted: Bool) -> String {
+        var line: [String: JSONValue] = [
+            "decision_id": .string(id), "profile_id": .string(profileID.rawValue), "experience": .string(experience),
+            "variant": variant.map(JSONValue.string) ?? .null, "probability": .number(probability), "reward": .number(converted ? 1 : 0),
+        ]
+        if !features.isEmpty { line["features"] = .array(features.map(JSONValue.number)) }
+        return JSON.string(.object(line), sortedKeys: true)
+    }
+}
+
 /// A goal event attributed to a decision.
 public struct DecisionConversion: Sendable, Hashable {
     /// The decision it is attributed to.

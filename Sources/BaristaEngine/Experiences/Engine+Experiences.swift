@@ -56,6 +56,13 @@ extension Engine {
         try await runtime(site).state.withLock { $0.experiences.experiences[key] }
     }
 
+    /// Every decision of a site (or of one experience), oldest first, with whether a conversion was attributed to it.
+    public func decisionLog(site: SiteID, experience: String? = nil) async throws -> [(decision: Decision, converted: Bool)] {
+        _ = try await runtime(site)
+        try await flushDecisionLog()
+        return try await store.decisions(site: site, since: .distantPast).filter { experience == nil || $0.decision.experience == experience }
+    }
+
     /// Writes buffered decisions and conversions of every loaded site; on failure they stay buffered.
     public func flushDecisionLog() async throws {
         for runtime in await directory.all {
