@@ -106,6 +106,36 @@ struct ExperienceEngineTests {
         #expect(abs(logged.estimate - 0.25) < 1e-9, "the logging policy's own value is its mean reward")
     }
 
+    @Test func aContextualBanditLearnsWhoConvertsOnWhatAndKeepsItAcrossARestart() async throws {
+        let store = try SQLiteStore()
+        let h = try await EngineHarness(store: store)
+        _ = try await h.engine.createExperience(try Self.experience(#"""
+            {"key":"ctx","placement":"slot","status":"running","allocation":{"type":"contextual_bandit"},
+             "variants":[{"key":"for-app","payload":1},{"key":"for-web","payload":2}]}
+            """#), site: h.site)
+        // App people convert on for-app only, web people on for-web only.
+        for n in 0..<60 {
+            _ = try await h.send(Fixtures.track("Product Viewed", user: "p\(n)", properties: ["product_id": "runner"], channel: n % 2 == 0 ? "app" : "web"))
+        }
+        var right = 0
+        for round in 0..<1_500 {
+            let n = round % 60
+            let answer = try #require(try await h.engine.decide(DecideRequest(user: UserReference(userID: "p\(n)"), placements: ["slot"]), site: h.site).first)
+            let wanted = n % 2 == 0 ? "for-app" : "for-web"
+            if round >= 1_000, answer.variant == wanted { right += 1 }
+            if answer.variant == wanted { _ = try await h.send(Fixtures.track("Order Completed", user: "p\(n)", properties: ["decision_id": .string(answer.decisionID!)])) }
+        }
+        #expect(right > 400, "\(right) of the last 500 decisions fit the person's channel")
+        try await h.engine.checkpointLiveModels()
+        let restarted = Engine(store: store, clock: h.clock.function, logger: Logger(label: "test"))
+        var kept = 0
+        for n in 0..<60 {
+            let answer = try #require(try await restarted.decide(DecideRequest(user: UserReference(userID: "p\(n)"), placements: ["slot"]), site: h.site).first)
+            if answer.variant == (n % 2 == 0 ? "for-app" : "for-web") { kept += 1 }
+        }
+        #expect(kept > 45, "what it learned survives a restart: \(kept) of 60")
+    }
+
     @Test func aBanditSendsMostTrafficToTheBestArm() async throws {
         let h = try await EngineHarness()
         _ = try await h.engine.createExperience(try Self.experience(#"""

@@ -1,4 +1,5 @@
 import BaristaCore
+import BaristaModels
 import Foundation
 import Logging
 
@@ -91,6 +92,28 @@ extension Engine {
         }
     }
 
+    /// The kind a contextual bandit's state is stored under (keyed by its experience).
+    static let banditKind = "bandit"
+
+    /// Saves the state of every contextual bandit that learned since its last save (base64 of its
+    /// bytes in the definitions table). A crash loses what it learned since: at most the live-model
+    /// checkpoint interval.
+    public func checkpointBandits() async throws {
+        for runtime in await directory.all {
+            let changed = runtime.state.withLock { state -> [(String, [UInt8])] in
+                defer { state.experiences.changedBandits.removeAll() }
+                return state.experiences.changedBandits.sorted().compactMap { key in state.experiences.contextual[key].map { (key, $0.serialized()) } }
+            }
+            let now = now()
+            for (key, bytes) in changed {
+                try await store.saveDefinition(
+                    StoredDefinition(kind: Self.banditKind, key: key, body: JSON.string(["bytes": .string(Data(bytes).base64EncodedString())]),
+                        createdAt: now, updatedAt: now),
+                    site: runtime.id)
+            }
+        }
+    }
+
     /// Reads a site's experiences at load, their arms' totals, and the exposures still inside a goal window.
     static func loadExperiences(into state: inout SiteState, store: any BaristaStore, logger: Logger) async throws {
         let stored = try await store.definitions(kind: experienceKind, site: state.site.id)
@@ -109,6 +132,17 @@ extension Engine {
             where totals.arm != "control" {
                 state.experiences.arms[experience.key, default: [:]][totals.arm] = ExperienceIndex.ArmCounts(
                     exposures: totals.exposures, conversions: totals.conversions)
+            }
+        }
+        for entry in try await store.definitions(kind: banditKind, site: state.site.id) {
+            guard let experience = state.experiences.experiences[entry.key], case .contextualBandit = experience.allocation,
+                let text = (try? JSON.parse(entry.body))?["bytes"]?.stringValue, let data = Data(base64Encoded: text)
+            else { continue }
+            do {
+                let bandit = try LinearThompson(serialized: [UInt8](data))
+                if bandit.armCount == experience.variants.count { state.experiences.contextual[entry.key] = bandit }
+            } catch {
+                logger.warning("stored bandit unreadable: starting it afresh", metadata: ["site.id": "\(state.site.id)", "experience": "\(entry.key)"])
             }
         }
         let since = state.clock().addingTimeInterval(-state.experiences.longestGoalWindow)

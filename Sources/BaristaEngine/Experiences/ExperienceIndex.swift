@@ -18,6 +18,8 @@ struct ExperienceIndex: Sendable {
     var arms: [String: [String: ArmCounts]] = [:]
     /// Per `contextual_bandit` experience, its linear Thompson sampler.
     var contextual: [String: LinearThompson] = [:]
+    /// The contextual bandits that learned since they were last saved.
+    var changedBandits: Set<String> = []
     /// Decisions and conversions waiting to be written.
     var pendingDecisions: [Decision] = []
     var pendingConversions: [DecisionConversion] = []
@@ -102,6 +104,7 @@ extension SiteState {
                         experiences.contextual[key]?.armCount == experience.variants.count
                     {
                         experiences.contextual[key]!.credit(arm: arm, features: exposure.features, reward: 1)
+                        experiences.changedBandits.insert(key)
                     }
                 }
             }

@@ -23,6 +23,7 @@ extension SiteState {
             }
             let choice = experiences.contextual[experience.key]!.choose(features: x, using: &random)
             _ = experiences.contextual[experience.key]!.update(arm: choice.arm, features: x, reward: 0)
+            experiences.changedBandits.insert(experience.key)
             return (variants[choice.arm].key, choice.probability, x)
         case .bandit, .ab:
             let counts = variants.map { experiences.arms[experience.key]?[$0.key] ?? ExperienceIndex.ArmCounts() }

@@ -63,8 +63,10 @@ extension Engine {
         return try await store.recommendationReport(site: site, from: from, to: to)
     }
 
-    /// Saves each site's live models when they learned something since the last save.
+    /// Saves each site's live models when they learned something since the last save, and the
+    /// contextual bandits' state (``checkpointBandits()``).
     public func checkpointLiveModels() async throws {
+        try await checkpointBandits()
         for runtime in await directory.all {
             let saved: (bytes: [UInt8], seq: Int64)? = runtime.state.withLock { state in
                 guard state.liveChanged else { return nil }
