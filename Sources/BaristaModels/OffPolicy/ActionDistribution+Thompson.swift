@@ -35,7 +35,7 @@ extension ActionDistribution {
         _ log: BanditLog, training: BanditLog? = nil, simulations: Int = 100_000, seed: UInt64 = 0,
         priorClicks: Double = 1, priorMisses: Double = 1
     ) -> ActionDistribution {
-        var random = SplitMix64(seed: seed)
+        var random = SeededRandom(seed: seed)
         let slots = log.slotIDs.count
         if let training {
             let actionIndex = Dictionary(log.actionIDs.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
@@ -61,7 +61,7 @@ extension ActionDistribution {
     /// One row per slot of `log`: Thompson sampling's choice probabilities after `rounds`.
     private static func thompsonRows(
         _ log: BanditLog, fittedOn rounds: [BanditRound], simulations: Int, prior: (clicks: Double, misses: Double),
-        random: inout SplitMix64
+        random: inout SeededRandom
     ) -> [[Double]] {
         let actionCount = log.actionIDs.count
         let draws = max(1, simulations)
@@ -101,7 +101,7 @@ extension ActionDistribution {
 
     /// How often each candidate lands at each rank of the Thompson draws' top `listLength`.
     private static func rankCounts(
-        alpha: [Double], beta: [Double], listLength: Int, simulations: Int, random: inout SplitMix64
+        alpha: [Double], beta: [Double], listLength: Int, simulations: Int, random: inout SeededRandom
     ) -> [[Double]] {
         let length = min(listLength, alpha.count)
         var counts = [[Double]](repeating: [Double](repeating: 0, count: alpha.count), count: listLength)
@@ -109,7 +109,7 @@ extension ActionDistribution {
         for _ in 0..<simulations {
             for slot in top.indices { top[slot] = (-1, -1) }
             for index in alpha.indices {
-                let score = BetaSampler.sample(alpha: alpha[index], beta: beta[index], random: &random)
+                let score = RandomDraws.beta(alpha[index], beta[index], using: &random)
                 guard score > top[length - 1].score else { continue }
                 var slot = length - 1
                 while slot > 0, score > top[slot - 1].score {
