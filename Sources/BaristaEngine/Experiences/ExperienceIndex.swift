@@ -18,6 +18,8 @@ struct ExperienceIndex: Sendable {
     var arms: [String: [String: ArmCounts]] = [:]
     /// Per `contextual_bandit` experience, its linear Thompson sampler.
     var contextual: [String: LinearThompson] = [:]
+    /// Per `bandit` experience, its arm probabilities and the totals they were worked out from.
+    var banditProbabilities: [String: (probabilities: [Double], exposures: Int, conversions: Int)] = [:]
     /// The contextual bandits that learned since they were last saved.
     var changedBandits: Set<String> = []
     /// Decisions and conversions waiting to be written.
@@ -45,6 +47,7 @@ struct ExperienceIndex: Sendable {
     /// Adds or replaces an experience.
     mutating func put(_ experience: Experience) {
         experiences[experience.key] = experience
+        banditProbabilities[experience.key] = nil
         reindex()
     }
 
@@ -53,6 +56,7 @@ struct ExperienceIndex: Sendable {
         experiences[key] = nil
         arms[key] = nil
         contextual[key] = nil
+        banditProbabilities[key] = nil
         reindex()
     }
 

@@ -26,11 +26,26 @@ extension SiteState {
             experiences.changedBandits.insert(experience.key)
             return (variants[choice.arm].key, choice.probability, x)
         case .bandit, .ab:
+            // Thompson sampling's arm probabilities move only with the totals, so they are worked
+            // out once (1,000 draws) and reused until a conversion arrives or the decisions grow by
+            // 2% (at least 20): a slightly stale posterior, but each choice is drawn from exactly
+            // the probabilities it records.
             let counts = variants.map { experiences.arms[experience.key]?[$0.key] ?? ExperienceIndex.ArmCounts() }
-            let thompson = BetaBernoulliThompson(
-                successes: counts.map { Double($0.conversions) }, failures: counts.map { Double(max($0.exposures - $0.conversions, 0)) },
-                floor: 0.01, probabilityDraws: 256)
-            let choice = thompson.choose(using: &random)
+            let exposures = counts.reduce(0) { $0 + $1.exposures }, conversions = counts.reduce(0) { $0 + $1.conversions }
+            let cached = experiences.banditProbabilities[experience.key]
+            let probabilities: [Double]
+            if let cached, cached.probabilities.count == variants.count, cached.conversions == conversions,
+                exposures - cached.exposures < max(20, cached.exposures / 50)
+            {
+                probabilities = cached.probabilities
+            } else {
+                let thompson = BetaBernoulliThompson(
+                    successes: counts.map { Double($0.conversions) }, failures: counts.map { Double(max($0.exposures - $0.conversions, 0)) },
+                    floor: 0.01, probabilityDraws: 1_000)
+                probabilities = thompson.armProbabilities(using: &random)
+                experiences.banditProbabilities[experience.key] = (probabilities, exposures, conversions)
+            }
+            let choice = BanditChoice.draw(from: probabilities, using: &random)
             return (variants[choice.arm].key, choice.probability, [])
         }
     }
