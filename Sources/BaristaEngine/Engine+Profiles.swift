@@ -17,6 +17,8 @@ public struct ProfileSnapshot: Sendable {
     public var segments: [String]
     /// `persona`: its highest-priority persona segment, if any.
     public var persona: String?
+    /// `email_cadence_per_week` and its explanation: the person's learned email cadence; nil while the site has no email data.
+    public var emailCadence: (perWeek: Double, explanation: String)?
 
     /// The 360° view of API.md, as of `now`.
     public func json(at now: Date) -> JSONValue {
@@ -50,7 +52,8 @@ public struct ProfileSnapshot: Sendable {
             "segments": .array(segments.map(JSONValue.string)),
             "persona": persona.map(JSONValue.string) ?? .null,
             "predictions": predictions.json,
-            "email_cadence_per_week": .null,
+            "email_cadence_per_week": emailCadence.map { .number(($0.perWeek * 100).rounded() / 100) } ?? .null,
+            "email_cadence_reason": emailCadence.map { .string($0.explanation) } ?? .null,
             "event_counts": .object(p.eventCounts.mapValues { .number(Double($0)) }),
             "recent_events": .array(p.recentEvents.map { e in
                 var o: [String: JSONValue] = ["type": .string(e.type), "message_id": .string(e.messageID),
@@ -185,7 +188,8 @@ extension SiteState {
         return ProfileSnapshot(
             profile: profile, userIDs: identities.ids(of: id, kind: .user), anonymousIDs: identities.ids(of: id, kind: .anonymous),
             settings: site.settings, predictions: profileModels?.predictions(for: profile, now: now) ?? ProfilePredictions(),
-            segments: segmentKeys(of: id), persona: persona(of: id))
+            segments: segmentKeys(of: id), persona: persona(of: id),
+            emailCadence: profileModels?.cadence(for: profile, cap: site.settings.emailFrequencyCapPerWeek))
     }
 }
 

@@ -26,6 +26,38 @@ struct ProfileTests {
         #expect(profile.purchased == [ItemID("jacket")])
     }
 
+    @Test func emailEngagementIsKeptPerWeekAndSurvivesStorageAndMerges() throws {
+        var profile = Profile(id: ProfileID("p"))
+        let week = 7.0 * 86_400
+        for offset in 0..<30 {
+            let at = Fixtures.now.addingTimeInterval(-Double(offset) * week)
+            profile.apply(Fixtures.track("Email Delivered", user: "u", at: at), context: context)
+            profile.apply(Fixtures.track("Email Delivered", user: "u", at: at.addingTimeInterval(60)), context: context)
+            if offset % 2 == 0 { profile.apply(Fixtures.track("Email Opened", user: "u", at: at.addingTimeInterval(120)), context: context) }
+        }
+        profile.apply(Fixtures.track("Email Link Clicked", user: "u"), context: context)
+        #expect(profile.emailWeeks.count == Profile.emailWeeksLimit, "the latest 26 weeks, oldest first")
+        #expect(profile.emailWeeks == profile.emailWeeks.sorted { $0.week < $1.week })
+        let latest = try #require(profile.emailWeeks.last)
+        #expect(latest.sends == 2 && latest.opens == 1 && latest.clicks == 1)
+        profile.apply(Fixtures.track("Unsubscribed", user: "u"), context: context)
+        #expect(profile.unsubscribedAt == Fixtures.now)
+
+        let stored = try #require(Profile(storage: profile.storageJSON))
+        #expect(stored.emailWeeks == profile.emailWeeks && stored.unsubscribedAt == profile.unsubscribedAt)
+
+        var other = Profile(id: ProfileID("q"))
+        other.apply(Fixtures.track("Email Delivered", user: "v"), context: context)
+        var merged = profile
+        merged.merge(other, halfLife: 30 * 86_400)
+        #expect(merged.emailWeeks.last?.sends == 3 && merged.emailWeeks.count == Profile.emailWeeksLimit)
+
+        let optIn = Event(kind: .consent, userID: "u", messageID: "c", timestamp: Fixtures.now.addingTimeInterval(60),
+            receivedAt: Fixtures.now.addingTimeInterval(60), properties: ["email": true])
+        profile.apply(optIn, context: context)
+        #expect(profile.unsubscribedAt == nil, "opting in again lifts the unsubscribe")
+    }
+
     @Test func oldInterestFadesWithTheHalfLife() {
         var profile = Profile(id: ProfileID("p"))
         let monthAgo = Fixtures.now.addingTimeInterval(-30 * 86_400)

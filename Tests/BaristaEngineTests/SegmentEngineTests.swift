@@ -213,5 +213,15 @@ struct PredictionEngineTests {
         #expect(rate < 0.9 && rate > 0.3, "\(rate)")
         let loyal = try #require(try await h.profile("c15")?.predictions)  // 17 sends, all opened
         #expect((loyal.emailOpenRate ?? 0) > rate)
+
+        // The learned email cadence: below the site cap, 0 after an unsubscribe, capped by the person's own wish.
+        let cadence = try #require(try await h.profile("c15")?.emailCadence)
+        #expect(cadence.perWeek >= 0 && cadence.perWeek <= 7 && !cadence.explanation.isEmpty)
+        _ = try await h.send(Fixtures.track("Unsubscribed", user: "c15"))
+        #expect(try await h.profile("c15")?.emailCadence?.perWeek == 0)
+        var wish = Preferences()
+        wish.emailFrequencyPerWeek = 1
+        _ = try await h.engine.setPreferences(wish, for: "c0", site: h.site)
+        #expect((try await h.profile("c0")?.emailCadence?.perWeek ?? 9) <= 1)
     }
 }

@@ -18,6 +18,8 @@ extension Profile {
         case .consent:
             if case .success(let change) = Consent.parse(.object(event.properties), at: JSONPointer()) {
                 consent = consent.updated(with: change)
+                // Opting in to email again, after an unsubscribe, lifts it.
+                if change.email == true, let unsubscribed = unsubscribedAt, at > unsubscribed { unsubscribedAt = nil }
             }
         case .preferences:
             if case .success(let change) = Preferences.parse(.object(event.properties), at: JSONPointer()) {
@@ -119,8 +121,31 @@ extension Profile {
             revenue += event.properties["revenue"]?.doubleValue ?? event.properties["total"]?.doubleValue ?? lineTotal
             cart.removeAll()
             if inSession { session?.ordered = true }
+        case EventName.emailDelivered, EventName.emailOpened, EventName.emailLinkClicked:
+            recordEmail(name, at: at)
+        case EventName.unsubscribed:
+            if unsubscribedAt.map({ at > $0 }) ?? true { unsubscribedAt = at }
         default:
             if let itemID = event.productID, weight != 0 { addAffinity(itemID, weight: weight, at: at, context: context) }
+        }
+    }
+
+    private mutating func recordEmail(_ name: String, at: Date) {
+        let week = Int32((at.timeIntervalSince1970 / (7 * 86_400)).rounded(.down))
+        var index = emailWeeks.firstIndex { $0.week >= week } ?? emailWeeks.endIndex
+        if index == emailWeeks.endIndex || emailWeeks[index].week != week {
+            // A week older than every kept one, once the list is full, is not worth keeping.
+            if emailWeeks.count >= Self.emailWeeksLimit && index == 0 { return }
+            emailWeeks.insert(EmailWeek(week: week), at: index)
+            if emailWeeks.count > Self.emailWeeksLimit {
+                emailWeeks.removeFirst()
+                index -= 1
+            }
+        }
+        switch name {
+        case EventName.emailDelivered: emailWeeks[index].sends += 1
+        case EventName.emailOpened: emailWeeks[index].opens += 1
+        default: emailWeeks[index].clicks += 1
         }
     }
 
@@ -194,6 +219,18 @@ extension Profile {
         eventCounts.merge(other.eventCounts, uniquingKeysWith: +)
         purchased.formUnion(other.purchased)
         for day in other.orderDays { Self.insertDay(day, into: &orderDays) }
+        for theirs in other.emailWeeks {
+            if let index = emailWeeks.firstIndex(where: { $0.week == theirs.week }) {
+                emailWeeks[index].sends += theirs.sends
+                emailWeeks[index].opens += theirs.opens
+                emailWeeks[index].clicks += theirs.clicks
+            } else {
+                emailWeeks.append(theirs)
+            }
+        }
+        emailWeeks.sort { $0.week < $1.week }
+        if emailWeeks.count > Self.emailWeeksLimit { emailWeeks.removeFirst(emailWeeks.count - Self.emailWeeksLimit) }
+        unsubscribedAt = [unsubscribedAt, other.unsubscribedAt].compactMap { $0 }.max()
         for purchase in other.recentPurchases.reversed() {
             Self.record(purchase.itemID, at: purchase.at, in: &recentPurchases, limit: Self.recentPurchasesLimit)
         }

@@ -31,7 +31,9 @@ extension Profile {
             "purchased": .array(purchased.map { .string($0.rawValue) }),
             "bought": .array(recentPurchases.map { .array([.string($0.itemID.rawValue), .number($0.at.timeIntervalSince1970)]) }),
             "order_days": .array(orderDays.map { .number(Double($0)) }),
+            "email_weeks": .array(emailWeeks.map { .array([.number(Double($0.week)), .number(Double($0.sends)), .number(Double($0.opens)), .number(Double($0.clicks))]) }),
         ]
+        if let unsubscribedAt { object["unsubscribed_at"] = .number(unsubscribedAt.timeIntervalSince1970) }
         if let firstSeen { object["first_seen"] = .number(firstSeen.timeIntervalSince1970) }
         if let lastSeen { object["last_seen"] = .number(lastSeen.timeIntervalSince1970) }
         if let session {
@@ -84,6 +86,12 @@ extension Profile {
             return EventSummary(type: type, event: a[1].stringValue, messageID: message, at: at, channel: channel, properties: a[5].objectValue ?? [:])
         } ?? []
         eventCounts = (value["counts"]?.objectValue ?? [:]).compactMapValues { $0.doubleValue.map { Int($0) } }
+        emailWeeks = value["email_weeks"]?.arrayValue?.compactMap { v in
+            guard let a = v.arrayValue, a.count == 4, let w = a[0].doubleValue, let s = a[1].doubleValue, let o = a[2].doubleValue, let c = a[3].doubleValue
+            else { return nil }
+            return EmailWeek(week: Int32(w), sends: Int32(s), opens: Int32(o), clicks: Int32(c))
+        } ?? []
+        unsubscribedAt = date(value["unsubscribed_at"])
         orderDays = value["order_days"]?.arrayValue?.compactMap { $0.doubleValue.map { Int32($0) } } ?? []
         purchased = Set(value["purchased"]?.arrayValue?.compactMap { $0.stringValue.map { ItemID($0) } } ?? [])
     }

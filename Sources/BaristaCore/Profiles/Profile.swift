@@ -44,6 +44,11 @@ public struct Profile: Sendable, Hashable {
     /// day: what the purchase models read (BG/NBD counts repeat purchases in distinct days, as
     /// lifetimes does). At most ``orderDaysLimit``: beyond it, the oldest days after the first are dropped.
     public var orderDays: [Int32] = []
+    /// Email engagement per week (weeks counted from 1970-01-01, a Thursday), oldest first, the
+    /// latest ``emailWeeksLimit`` weeks with any email event: what the learned cadence reads.
+    public var emailWeeks: [EmailWeek] = []
+    /// When the person last sent `Unsubscribed`; nil when never (or when they subscribed again since).
+    public var unsubscribedAt: Date?
 
     /// An empty profile: a person with no events yet.
     public init(id: ProfileID) { self.id = id }
@@ -56,6 +61,28 @@ public struct Profile: Sendable, Hashable {
     public static let recentPurchasesLimit = 50
     /// How many distinct order days ``orderDays`` keeps (1,000: nearly three years of daily orders).
     public static let orderDaysLimit = 1_000
+    /// How many weeks ``emailWeeks`` keeps (26).
+    public static let emailWeeksLimit = 26
+
+    /// One week of email engagement: `Email Delivered`, `Email Opened` and `Email Link Clicked` counts.
+    public struct EmailWeek: Sendable, Hashable {
+        /// The week, counted from 1970-01-01.
+        public var week: Int32
+        /// Emails delivered that week.
+        public var sends: Int32
+        /// Opens that week.
+        public var opens: Int32
+        /// Link clicks that week.
+        public var clicks: Int32
+
+        /// A week's counts.
+        public init(week: Int32, sends: Int32 = 0, opens: Int32 = 0, clicks: Int32 = 0) {
+            self.week = week
+            self.sends = sends
+            self.opens = opens
+            self.clicks = clicks
+        }
+    }
 
     /// An entry of `recently_viewed` (or of ``recentPurchases``): an item and when the person last viewed (or ordered) it.
     public struct ViewedItem: Sendable, Hashable {

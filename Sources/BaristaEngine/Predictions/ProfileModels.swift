@@ -92,6 +92,25 @@ public struct ProfileModels: Sendable, Hashable {
         return result
     }
 
+    /// The person's learned email cadence (messages a week, below the site's cap and their own
+    /// stated frequency; 0 after an unsubscribe) and why; nil while the site has no email data.
+    func cadence(for profile: Profile, cap: Double) -> (perWeek: Double, explanation: String)? {
+        guard let engagement else { return nil }
+        let model = CadenceModel(engagement: engagement, cap: max(0, Int(cap.rounded(.down))))
+        var weeks = profile.emailWeeks.map { BaristaModels.EmailWeek(sends: Int($0.sends), opens: Int($0.opens), clicks: Int($0.clicks)) }
+        if let unsubscribed = profile.unsubscribedAt {
+            let week = Int32((unsubscribed.timeIntervalSince1970 / (7 * 86_400)).rounded(.down))
+            if let index = profile.emailWeeks.firstIndex(where: { $0.week >= week }), profile.emailWeeks[index].week == week {
+                weeks[index].unsubscribed = true
+            } else {
+                weeks.append(BaristaModels.EmailWeek(sends: 0, opens: 0, clicks: 0, unsubscribed: true))
+            }
+        }
+        let history = EmailHistory(weeks: weeks, statedFrequencyPerWeek: profile.preferences.emailFrequencyPerWeek)
+        let decision = model.decision(for: history)
+        return (decision.cadencePerWeek, decision.explanation)
+    }
+
     /// The stored and API form.
     public var json: JSONValue {
         var object: [String: JSONValue] = [
