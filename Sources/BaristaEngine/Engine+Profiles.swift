@@ -113,13 +113,13 @@ extension Engine {
             var page: [ProfileSnapshot] = []
             var more = false
             for id in ids {
-                guard let snapshot = state.snapshot(id, now: time) else { continue }
-                if let needle, !needle.isEmpty, !snapshot.matches(needle) { continue }
+                // Match on the stored fields; the snapshot (predictions, cadence) is built only for the page.
+                if let needle, !needle.isEmpty, !state.profile(id, matches: needle) { continue }
                 if page.count == limit {
                     more = true
                     break
                 }
-                page.append(snapshot)
+                if let snapshot = state.snapshot(id, now: time) { page.append(snapshot) }
             }
             return (page, more ? page.last?.profile.id.rawValue : nil)
         }
@@ -193,11 +193,14 @@ extension SiteState {
     }
 }
 
-extension ProfileSnapshot {
-    func matches(_ needle: String) -> Bool {
-        if profile.id.rawValue.lowercased().contains(needle) { return true }
-        if userIDs.contains(where: { $0.lowercased().contains(needle) }) { return true }
-        if anonymousIDs.contains(where: { $0.lowercased().contains(needle) }) { return true }
+extension SiteState {
+    /// Whether `needle` (lowercased) is in the profile's id, one of its user or anonymous ids, or a string trait.
+    func profile(_ id: ProfileID, matches needle: String) -> Bool {
+        guard let profile = profiles[id] else { return false }
+        if id.rawValue.lowercased().contains(needle) { return true }
+        for kind in [IdentityKind.user, .anonymous] where identities.ids(of: id, kind: kind).contains(where: { $0.lowercased().contains(needle) }) {
+            return true
+        }
         return profile.traits.values.contains { value in
             if case .string(let s) = value { return s.lowercased().contains(needle) }
             return false

@@ -1,61 +1,20 @@
 import Foundation
 import Testing
-import BaristaModels
+@testable import BaristaModels
 
 @Suite struct EngagementTests {
-    /// A seeded SplitMix64 generator, so synthetic populations are the same on every run.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-
-        /// A uniform draw in (0, 1).
-        mutating func uniform() -> Double {
-            (Double(next() >> 11) + 0.5) / 9_007_199_254_740_992
-        }
-
-        /// A standard normal draw (Box–Muller).
-        mutating func normal() -> Double {
-            (-2 * log(uniform())).squareRoot() * cos(2 * Double.pi * uniform())
-        }
-
-        /// A Gamma(shape, 1) draw (Marsaglia–Tsang; shapes below 1 boosted by `U^(1/shape)`).
-        mutating func gamma(_ shape: Double) -> Double {
-            if shape < 1 { return gamma(shape + 1) * pow(uniform(), 1 / shape) }
-            let d = shape - 1.0 / 3
-            let c = 1 / (9 * d).squareRoot()
-            while true {
-                let z = normal()
-                let v = pow(1 + c * z, 3)
-                guard v > 0 else { continue }
-                if log(uniform()) < 0.5 * z * z + d - d * v + d * log(v) { return d * v }
-            }
-        }
-
-        /// A Beta(α, β) draw from two Gamma draws.
-        mutating func beta(_ alpha: Double, _ beta: Double) -> Double {
-            let x = gamma(alpha)
-            return x / (x + gamma(beta))
-        }
-
-        /// A Binomial(n, p) draw as a sum of Bernoulli draws.
-        mutating func binomial(_ n: Int, _ p: Double) -> Int {
-            (0..<n).reduce(0) { count, _ in count + (uniform() < p ? 1 : 0) }
-        }
+    /// A Binomial(n, p) draw as a sum of Bernoulli draws.
+    static func binomial(_ n: Int, _ p: Double, _ rng: inout SeededRandom) -> Int {
+        (0..<n).reduce(0) { count, _ in count + (RandomDraws.uniform(using: &rng) < p ? 1 : 0) }
     }
 
     /// `count` people with rates from Beta(α, β) and 1…40 trials each.
     static func population(count: Int, alpha: Double, beta: Double, seed: UInt64) -> [(successes: Int, trials: Int)] {
-        var rng = SplitMix64(state: seed)
+        var rng = SeededRandom(seed: seed)
         return (0..<count).map { _ in
             let trials = 1 + Int(rng.next() % 40)
-            return (successes: rng.binomial(trials, rng.beta(alpha, beta)), trials: trials)
+            let rate = RandomDraws.beta(alpha, beta, using: &rng)
+            return (successes: binomial(trials, rate, &rng), trials: trials)
         }
     }
 
@@ -126,13 +85,13 @@ import BaristaModels
     }
 
     @Test func engagementRatesArePerDeliveredEmail() {
-        var rng = SplitMix64(state: 99)
+        var rng = SeededRandom(seed: 99)
         let profiles = (0..<10_000).map { _ -> (delivered: Int, opened: Int, clicked: Int) in
             let delivered = Int(rng.next() % 30)
-            let opened = rng.binomial(delivered, rng.beta(3, 7))
+            let opened = Self.binomial(delivered, RandomDraws.beta(3, 7, using: &rng), &rng)
             // Repeat opens: some people open an email more than once.
-            return (delivered: delivered, opened: opened + (rng.uniform() < 0.05 ? 2 : 0),
-                    clicked: rng.binomial(delivered, rng.beta(1, 19)))
+            let repeats = RandomDraws.uniform(using: &rng) < 0.05 ? 2 : 0
+            return (delivered: delivered, opened: opened + repeats, clicked: Self.binomial(delivered, RandomDraws.beta(1, 19, using: &rng), &rng))
         }
         let model = EngagementModel.fit(profiles: profiles)
         #expect(model.fittedOn == profiles.filter { $0.delivered > 0 }.count)

@@ -3,18 +3,6 @@ import Foundation
 import Testing
 
 @Suite struct OffPolicyTests {
-    /// SplitMix64, so every synthetic log repeats.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Three actions with known click rates, logged by a known non-uniform policy.
     static let clickRates = [0.1, 0.3, 0.6]
     static let logging = [0.6, 0.3, 0.1]
@@ -23,7 +11,7 @@ import Testing
     static let truth = zip(target, clickRates).reduce(0) { $0 + $1.0 * $1.1 }
 
     static func syntheticLog(rounds: Int, seed: UInt64) throws -> BanditLog {
-        var random = SplitMix64(state: seed)
+        var random = SeededRandom(seed: seed)
         let log = (0..<rounds).map { _ in
             let u = Double.random(in: 0..<1, using: &random)
             let action = u < logging[0] ? 0 : u < logging[0] + logging[1] ? 1 : 2
