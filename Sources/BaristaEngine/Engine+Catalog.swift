@@ -7,14 +7,18 @@ extension Engine {
         guard !items.isEmpty else { return [] }
         let runtime = try await runtime(site)
         let created = try await store.upsertItems(items, site: site)
-        runtime.state.withLock { state in
+        let drops = runtime.state.withLock { state in
+            var drops: [(item: ItemID, old: Double, new: Double)] = []
             for item in items {
+                if let old = state.catalog[item.id]?.price, let new = item.price, old > 0, new < old { drops.append((item.id, old, new)) }
                 state.catalog[item.id] = item
                 state.live.upsert(item)
             }
             state.trendingCache.removeAll()
             state.servingGeneration += 1
+            return drops
         }
+        try await schedulePriceDrops(drops, runtime: runtime)
         return created
     }
 

@@ -21,12 +21,25 @@ extension Engine {
             // Outcomes of the events this checkpoint includes must be written before it: after it, the
             // replay that would re-derive them starts later.
             try await flushOutcomes(runtime, store: store)
-            let (changed, removed, seq) = runtime.state.withLock { state in
+            // So are the outbox changes of those events, taken with the same lock as the log position.
+            let (changed, removed, seq, outbox) = runtime.state.withLock { state in
                 let changed = state.dirty.compactMap { state.profiles[$0] }
                 let removed = Array(state.removed)
+                let outbox = state.triggers.pending
                 state.dirty.removeAll(keepingCapacity: true)
                 state.removed.removeAll()
-                return (changed, removed, state.appliedSeq)
+                state.triggers.pending.removeAll()
+                return (changed, removed, state.appliedSeq, outbox)
+            }
+            do {
+                try await store.applyOutbox(outbox, site: runtime.id)
+            } catch {
+                runtime.state.withLock { state in
+                    state.triggers.pending.insert(contentsOf: outbox, at: 0)
+                    for profile in changed where state.profiles[profile.id] != nil { state.dirty.insert(profile.id) }
+                    state.removed.formUnion(removed)
+                }
+                throw error
             }
             guard !changed.isEmpty || !removed.isEmpty else { continue }
             do {

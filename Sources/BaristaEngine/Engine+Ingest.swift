@@ -107,6 +107,7 @@ extension Engine {
                     state.answerCache.remove(profile: id)
                     state.forgetSegments(of: id)
                     state.experiences.exposures[id] = nil
+                    state.forgetTriggers(of: id)
                     state.dirty.remove(id)
                     state.removed.remove(id)
                 }

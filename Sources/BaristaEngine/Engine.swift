@@ -167,6 +167,7 @@ actor SiteDirectory {
         state.appliedSeq = checkpoint
         for id in state.profiles.keys { state.identities.register(id) }
         state.profileModels = try await Engine.loadProfileModels(site: id, store: store)
+        try await Engine.loadTriggers(into: &state, store: store, logger: logger)
         if let saved = try await store.loadLiveModels(site: id) {
             do {
                 state.live = try LiveModels(serialized: saved.bytes)
@@ -196,6 +197,7 @@ actor SiteDirectory {
         state.liveChanged = false
         try await Engine.loadSegments(into: &state, store: store, logger: logger)
         try await Engine.loadExperiences(into: &state, store: store, logger: logger)
+        Engine.startDateTimers(in: &state)
         let runtime = SiteRuntime(state: state)
         runtime.model.withLock { $0 = snapshot }
         return runtime

@@ -38,6 +38,8 @@ struct SiteState: Sendable {
     var previewTallies = PreviewTallies()
     /// The experiences, who saw what, the bandits' state and the decision log not yet written.
     var experiences = ExperienceIndex()
+    /// The triggers, what they wait for, and the outbox changes not yet written.
+    var triggers = TriggerIndex()
     /// The random draws of the bandits (seeded once per process: decisions are logged with their probabilities).
     var random = SeededRandom(seed: UInt64.random(in: 0...UInt64.max))
     /// The engine's clock (injected in tests), which segment windows are measured against.
@@ -81,6 +83,7 @@ struct SiteState: Sendable {
         profiles[id, default: Profile(id: id)].apply(stored.event, context: context)
         observeSegments(stored.event, profile: id, merged: stored.mergedProfileID)
         observeExperienceGoal(stored.event, profile: id, merged: stored.mergedProfileID)
+        observeTriggers(stored, profile: id)
         profileVersions[id] = seq
         dirty.insert(id)
         removed.remove(id)

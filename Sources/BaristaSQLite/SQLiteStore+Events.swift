@@ -196,6 +196,7 @@ extension SQLiteStore {
             try db.execute(sql: "DELETE FROM recommendation_outcomes WHERE site_id = ? AND profile_id IN (\(marks))", arguments: arguments)
             try db.execute(sql: "DELETE FROM decisions WHERE site_id = ? AND profile_id IN (\(marks))", arguments: arguments)
             try db.execute(sql: "DELETE FROM decision_conversions WHERE site_id = ? AND profile_id IN (\(marks))", arguments: arguments)
+            try db.execute(sql: "DELETE FROM outbox WHERE site_id = ? AND profile_id IN (\(marks))", arguments: arguments)
             return ErasureCounts(events: events, identities: identities)
         }
     }

@@ -101,6 +101,22 @@ extension SQLiteStore {
                 CREATE INDEX decision_conversions_by_profile ON decision_conversions (site_id, profile_id);
                 """)
         }
+        migrator.registerMigration("v6: the outbox of triggered messages") { db in
+            // The scheduler reads pending messages by due time, lists read by creation (newest
+            // first), erasure and the cadence check by person.
+            try db.execute(sql: """
+                CREATE TABLE outbox (
+                    site_id TEXT NOT NULL, message_id TEXT NOT NULL, trigger_key TEXT NOT NULL, channel TEXT NOT NULL,
+                    profile_id TEXT NOT NULL, status TEXT NOT NULL, due_at REAL NOT NULL, scheduled_for REAL NOT NULL,
+                    items TEXT NOT NULL, attempts INTEGER NOT NULL, last_error TEXT, body TEXT,
+                    created_at REAL NOT NULL, updated_at REAL NOT NULL, delivered_at REAL,
+                    PRIMARY KEY (site_id, message_id)) WITHOUT ROWID;
+                CREATE INDEX outbox_pending ON outbox (site_id, due_at) WHERE status IN ('scheduled', 'retrying');
+                CREATE INDEX outbox_by_profile ON outbox (site_id, profile_id, channel, status);
+                CREATE INDEX outbox_by_time ON outbox (site_id, created_at, message_id);
+                CREATE INDEX outbox_by_status ON outbox (site_id, status, created_at, message_id);
+                """)
+        }
         return migrator
     }
 }

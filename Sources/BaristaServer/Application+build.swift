@@ -45,6 +45,7 @@ public func buildRouter(engine: Engine, metrics: ServerMetrics, limits: Limits =
     QuizzesController(engine: engine, limits: limits).register(on: routes)
     SegmentsController(engine: engine, limits: limits).register(on: routes)
     ExperiencesController(engine: engine, limits: limits).register(on: routes)
+    TriggersController(engine: engine, limits: limits).register(on: routes)
     OpenAPIDocument.publish(routes.docs)
     return router
 }
@@ -60,7 +61,7 @@ public func buildApplication(
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Barista"),
-        services: [CheckpointService(engine: engine, interval: configuration.checkpointInterval)]
+        services: [CheckpointService(engine: engine, interval: configuration.checkpointInterval), TriggerService(engine: engine)]
             + (configuration.trains ? [TrainerService(engine: engine, minimumNewEvents: configuration.trainAfterEvents)] : []),
         onServerRunning: { channel in
             await onListening(configuration.host, channel.localAddress?.port ?? configuration.port)

@@ -65,6 +65,9 @@ struct OperationsRouteTests {
                 ("post", "/v1/experiences"), ("get", "/v1/experiences"), ("get", "/v1/experiences/{key}"), ("put", "/v1/experiences/{key}"),
                 ("post", "/v1/experiences/{key}/start"), ("post", "/v1/experiences/{key}/pause"), ("get", "/v1/experiences/{key}/report"),
                 ("post", "/v1/decide"), ("get", "/v1/reports/value"),
+                ("post", "/v1/triggers"), ("get", "/v1/triggers"), ("get", "/v1/triggers/{key}"), ("put", "/v1/triggers/{key}"),
+                ("delete", "/v1/triggers/{key}"), ("post", "/v1/triggers/{key}/start"), ("post", "/v1/triggers/{key}/pause"),
+                ("get", "/v1/messages"), ("get", "/v1/messages/{id}"),
             ]
             for (method, path) in expected { #expect(paths[path]?[method] != nil, "\(method) \(path) is routed but not documented") }
             #expect(operations == expected.count)

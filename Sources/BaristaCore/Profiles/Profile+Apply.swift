@@ -144,7 +144,11 @@ extension Profile {
         }
         switch name {
         case EventName.emailDelivered: emailWeeks[index].sends += 1
-        case EventName.emailOpened: emailWeeks[index].opens += 1
+        case EventName.emailOpened:
+            emailWeeks[index].opens += 1
+            if emailOpenHours.count != 24 { emailOpenHours = Array(repeating: 0, count: 24) }
+            let secondOfDay = (Int(at.timeIntervalSince1970.rounded(.down)) % 86_400 + 86_400) % 86_400
+            emailOpenHours[secondOfDay / 3_600] += 1
         default: emailWeeks[index].clicks += 1
         }
     }
@@ -231,6 +235,10 @@ extension Profile {
         emailWeeks.sort { $0.week < $1.week }
         if emailWeeks.count > Self.emailWeeksLimit { emailWeeks.removeFirst(emailWeeks.count - Self.emailWeeksLimit) }
         unsubscribedAt = [unsubscribedAt, other.unsubscribedAt].compactMap { $0 }.max()
+        if other.emailOpenHours.count == 24 {
+            if emailOpenHours.count != 24 { emailOpenHours = Array(repeating: 0, count: 24) }
+            for hour in 0..<24 { emailOpenHours[hour] += other.emailOpenHours[hour] }
+        }
         for purchase in other.recentPurchases.reversed() {
             Self.record(purchase.itemID, at: purchase.at, in: &recentPurchases, limit: Self.recentPurchasesLimit)
         }

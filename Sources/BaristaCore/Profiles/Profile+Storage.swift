@@ -34,6 +34,7 @@ extension Profile {
             "email_weeks": .array(emailWeeks.map { .array([.number(Double($0.week)), .number(Double($0.sends)), .number(Double($0.opens)), .number(Double($0.clicks))]) }),
         ]
         if let unsubscribedAt { object["unsubscribed_at"] = .number(unsubscribedAt.timeIntervalSince1970) }
+        if !emailOpenHours.isEmpty { object["open_hours"] = .array(emailOpenHours.map { .number(Double($0)) }) }
         if let firstSeen { object["first_seen"] = .number(firstSeen.timeIntervalSince1970) }
         if let lastSeen { object["last_seen"] = .number(lastSeen.timeIntervalSince1970) }
         if let session {
@@ -92,6 +93,8 @@ extension Profile {
             return EmailWeek(week: Int32(w), sends: Int32(s), opens: Int32(o), clicks: Int32(c))
         } ?? []
         unsubscribedAt = date(value["unsubscribed_at"])
+        emailOpenHours = value["open_hours"]?.arrayValue?.compactMap { $0.doubleValue.map { Int32($0) } } ?? []
+        if emailOpenHours.count != 24 { emailOpenHours = [] }
         orderDays = value["order_days"]?.arrayValue?.compactMap { $0.doubleValue.map { Int32($0) } } ?? []
         purchased = Set(value["purchased"]?.arrayValue?.compactMap { $0.stringValue.map { ItemID($0) } } ?? [])
     }

@@ -49,6 +49,16 @@ public struct Profile: Sendable, Hashable {
     public var emailWeeks: [EmailWeek] = []
     /// When the person last sent `Unsubscribed`; nil when never (or when they subscribed again since).
     public var unsubscribedAt: Date?
+    /// The person's `Email Opened` events by hour of day (UTC, 24 counts; empty before the first
+    /// open): what a message's preferred send time is read from.
+    public var emailOpenHours: [Int32] = []
+
+    /// The hour of day (UTC, 0–23) the person has opened email most often, once they have opened
+    /// at least three; ties go to the earlier hour. Nil before that.
+    public var preferredSendHour: Int? {
+        guard emailOpenHours.count == 24, emailOpenHours.reduce(0, +) >= 3, let best = emailOpenHours.max() else { return nil }
+        return emailOpenHours.firstIndex(of: best)
+    }
 
     /// An empty profile: a person with no events yet.
     public init(id: ProfileID) { self.id = id }

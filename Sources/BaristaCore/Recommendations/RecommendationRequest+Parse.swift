@@ -3,7 +3,13 @@ extension RecommendationRequest {
     ///
     /// Unknown members of `filters`, `exclude` and `diversity` are errors (a misspelt exclusion would
     /// otherwise be silently ignored); `context` may carry anything else the caller wants logged.
-    public static func parse(_ body: JSONValue) -> Result<RecommendationRequest, ValidationErrors> {
+    ///
+    /// - Parameters:
+    ///   - body: The JSON body.
+    ///   - contextLater: Whether the context item or cart is filled in when the request is answered
+    ///     (a trigger's message supplies the items that triggered it), so a strategy that needs one
+    ///     is not refused for its absence here.
+    public static func parse(_ body: JSONValue, contextLater: Bool = false) -> Result<RecommendationRequest, ValidationErrors> {
         guard case .object(let object) = body else {
             return .failure(ValidationErrors([FieldError(field: "", message: "must be a JSON object")]))
         }
@@ -41,7 +47,7 @@ extension RecommendationRequest {
         if let diversity = object["diversity"], !diversity.isNull {
             request.diversity = parseDiversity(diversity, fail: fail)
         }
-        switch strategy {
+        switch contextLater ? .trending : strategy {
         case .similar, .next:
             if request.contextItem == nil, errors.isEmpty { fail("/context/item_id", "is required by the \(strategy.rawValue) strategy") }
         case .boughtTogether:

@@ -104,8 +104,19 @@ public struct SiteSettings: Sendable, Hashable, Codable {
             case "email_frequency_cap_per_week":
                 if let n = v.doubleValue, n >= 0, n <= 100 { s.emailFrequencyCapPerWeek = n } else { fail(key, "must be a number from 0 to 100") }
             case "quiet_hours":
-                if v.isNull || (v["start"]?.stringValue != nil && v["end"]?.stringValue != nil) { s.quietHours = v.isNull ? nil : v } else {
-                    fail(key, "must be {\"start\":\"22:00\",\"end\":\"08:00\"} or null")
+                func clock(_ text: String?) -> Bool {
+                    guard let text, text.count == 5, let h = Int(text.prefix(2)), let m = Int(text.suffix(2)), text.dropFirst(2).first == ":"
+                    else { return false }
+                    return (0...23).contains(h) && (0...59).contains(m)
+                }
+                if v.isNull {
+                    s.quietHours = nil
+                } else if let o = v.objectValue, Set(o.keys) == ["start", "end"], clock(o["start"]?.stringValue), clock(o["end"]?.stringValue),
+                    o["start"] != o["end"]
+                {
+                    s.quietHours = v
+                } else {
+                    fail(key, "must be {\"start\":\"22:00\",\"end\":\"08:00\"} (HH:MM, different, in each person's time zone) or null")
                 }
             case "retention_days":
                 if v.isNull { s.retentionDays = nil } else if let n = v.doubleValue, n >= 1, n.rounded() == n { s.retentionDays = Int(n) } else {

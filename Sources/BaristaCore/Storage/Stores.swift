@@ -31,7 +31,7 @@ public protocol EventStore: Sendable {
     /// Every identity link of a site.
     func identityLinks(site: SiteID) async throws -> [IdentityLink]
     /// Removes these profiles' events, identity links and stored state, the outcomes of the
-    /// recommendation log that name them, and their decisions and conversions.
+    /// recommendation log that name them, their decisions and conversions, and their outbox messages.
     func erase(site: SiteID, profiles: [ProfileID]) async throws -> ErasureCounts
 }
 
@@ -109,7 +109,7 @@ public struct StoredDefinition: Sendable, Hashable {
 }
 
 /// Everything Barista stores. SQLite and PostgreSQL each implement it, and pass `StoreCompatTests`.
-public protocol BaristaStore: SiteStore, EventStore, ProfileStore, CatalogStore, RecommendationStore, DefinitionStore, DecisionStore {
+public protocol BaristaStore: SiteStore, EventStore, ProfileStore, CatalogStore, RecommendationStore, DefinitionStore, DecisionStore, OutboxStore {
     /// Whether the store is open and answering.
     func isReady() async -> Bool
 

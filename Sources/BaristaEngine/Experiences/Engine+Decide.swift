@@ -20,14 +20,23 @@ public struct PlacementDecision: Sendable {
     public var control: Bool
     /// The probability the outcome was chosen with (also in the log).
     public var probability: Double?
+    /// `message_id` of the triggered in-app message shown, when one answered the `in_app` placement.
+    public var messageID: String?
+    /// `trigger` of that message.
+    public var trigger: String?
 
-    /// The API form.
+    /// The API form; a triggered in-app message adds its `message_id` and `trigger`.
     public var json: JSONValue {
-        [
+        var object: [String: JSONValue] = [
             "placement": .string(placement), "experience": experience.map(JSONValue.string) ?? .null,
             "variant": variant.map(JSONValue.string) ?? .null, "payload": payload, "recommendations": recommendations,
             "decision_id": decisionID.map(JSONValue.string) ?? .null, "control": .bool(control),
         ]
+        if let messageID {
+            object["message_id"] = .string(messageID)
+            object["trigger"] = trigger.map(JSONValue.string) ?? .null
+        }
+        return .object(object)
     }
 }
 
@@ -80,6 +89,14 @@ extension SiteState {
     /// One placement's decision, logged (under the site lock).
     mutating func decide(placement: String, profile: ProfileID?, now: Date) -> PlacementDecision {
         var answer = PlacementDecision(placement: placement, payload: .null, recommendations: .null, control: false)
+        if placement == Self.inAppPlacement, let profile, let message = takeInAppMessage(for: profile, now: now) {
+            // A triggered message waiting for the person comes first: it was timed for this visit.
+            answer.payload = (message.body.flatMap { try? JSON.parse(Array($0.utf8)) }) ?? .null
+            answer.recommendations = answer.payload["recommendations"] ?? .null
+            answer.messageID = message.id
+            answer.trigger = message.trigger
+            return answer
+        }
         let person = profile.flatMap { profiles[$0] }
         let personalized = person.map { $0.consent.resolved(with: site.settings.defaultConsent).personalization ?? true } ?? false
         let memberships = profile.flatMap { segments.memberships[$0] } ?? []
