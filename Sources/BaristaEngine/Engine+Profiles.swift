@@ -54,6 +54,7 @@ public struct ProfileSnapshot: Sendable {
             "predictions": predictions.json,
             "email_cadence_per_week": emailCadence.map { .number(($0.perWeek * 100).rounded() / 100) } ?? .null,
             "email_cadence_reason": emailCadence.map { .string($0.explanation) } ?? .null,
+            "preferred_send_hour_utc": p.preferredSendHour.map { .number(Double($0)) } ?? .null,
             "event_counts": .object(p.eventCounts.mapValues { .number(Double($0)) }),
             "recent_events": .array(p.recentEvents.map { e in
                 var o: [String: JSONValue] = ["type": .string(e.type), "message_id": .string(e.messageID),

@@ -356,5 +356,49 @@ public struct StoreCompatTests: Sendable {
             #expect(try await store.recommendationReport(site: b.id, from: range.from, to: range.to).map(\.clicks) == [0])
             #expect(try await store.loadModel(site: b.id) == nil)
         },
+        Case(description: "the outbox schedules once per id, moves only later, cancels, reassigns, lists and erases") { store in
+            let site = Fixtures.site(), other = Fixtures.site()
+            try await store.createSite(site)
+            try await store.createSite(other)
+            let t0 = Fixtures.now
+            func message(_ id: String, _ profile: String, due seconds: Double, trigger: String = "cart", created: Double = 0) -> OutboxMessage {
+                OutboxMessage(id: id, trigger: trigger, channel: "email", profileID: ProfileID(profile), status: .scheduled,
+                    dueAt: t0.addingTimeInterval(seconds), items: [ItemID("a")], createdAt: t0.addingTimeInterval(created))
+            }
+            try await store.applyOutbox([
+                .schedule(message("m1", "p", due: 60)), .schedule(message("m1", "p", due: 10)), .schedule(message("m2", "q", due: 30, created: 1)),
+                .reschedule(message("m1", "p", due: 120)), .reschedule(message("m1", "p", due: 90)),
+                .schedule(message("m3", "r", due: 5, trigger: "thanks", created: 2)),
+            ], site: site.id)
+            try await store.applyOutbox([.schedule(message("m9", "p", due: 0))], site: other.id)
+            #expect(try await store.dueMessages(site: site.id, now: t0.addingTimeInterval(200), limit: 10).map(\.id) == ["m3", "m2", "m1"])
+            #expect(try await store.message("m1", site: site.id)?.dueAt == t0.addingTimeInterval(120), "a repeat only ever moves it later")
+            #expect(try await store.dueMessages(site: site.id, now: t0.addingTimeInterval(40), limit: 1).map(\.id) == ["m3"])
+            try await store.applyOutbox([
+                .cancel(trigger: "cart", profile: ProfileID("q"), reason: "Order Completed arrived first", at: t0),
+                .reassign(from: ProfileID("p"), to: ProfileID("s")),
+            ], site: site.id)
+            let cancelled = try #require(try await store.message("m2", site: site.id))
+            #expect(cancelled.status == .cancelled && cancelled.lastError == "Order Completed arrived first")
+            #expect(try await store.message("m1", site: site.id)?.profileID == ProfileID("s"))
+            var sent = try #require(try await store.message("m3", site: site.id))
+            sent.status = .delivered
+            sent.attempts = 2
+            sent.body = #"{"message_id":"m3"}"#
+            sent.deliveredAt = t0.addingTimeInterval(6)
+            try await store.applyOutbox([.update(sent)], site: site.id)
+            #expect(try await store.message("m3", site: site.id) == sent)
+            #expect(try await store.deliveries(site: site.id, profile: ProfileID("r"), channel: "email", since: t0) == [t0.addingTimeInterval(6)])
+            #expect(try await store.deliveries(site: site.id, profile: ProfileID("r"), channel: "email", since: t0.addingTimeInterval(7)).isEmpty)
+            #expect(try await store.dueMessages(site: site.id, now: t0.addingTimeInterval(200), limit: 10).map(\.id) == ["m1"])
+            let newest = try await store.messages(site: site.id, status: nil, before: nil, limit: 2)
+            #expect(newest.map(\.id) == ["m3", "m2"])
+            #expect(try await store.messages(site: site.id, status: nil, before: newest[1].cursor, limit: 5).map(\.id) == ["m1"])
+            #expect(try await store.messages(site: site.id, status: .cancelled, before: nil, limit: 5).map(\.id) == ["m2"])
+            try await store.applyOutbox([.cancel(trigger: nil, profile: nil, reason: "the trigger was deleted", at: t0)], site: other.id)
+            #expect(try await store.message("m1", site: site.id)?.status == .scheduled, "another site's cancel changes nothing here")
+            _ = try await store.erase(site: site.id, profiles: [ProfileID("s")])
+            #expect(try await store.message("m1", site: site.id) == nil)
+        },
     ]
 }

@@ -39,7 +39,9 @@ struct DemoCommand: AsyncParsableCommand {
         let profiles = try await engine.profileCount(site: created.site.id)
         let model = try await engine.train(site: created.site.id)
         let segments = try await DemoAudiences.create(engine: engine, site: created.site.id, items: shop.items)
-        Output.error("segments: " + segments.map { "\($0.definition.key) \($0.size)" }.joined(separator: ", ") + "; quiz: style")
+        let triggers = try await DemoCampaigns.create(engine: engine, site: created.site.id)
+        Output.error("segments: " + segments.map { "\($0.definition.key) \($0.size)" }.joined(separator: ", ") + "; quiz: style"
+            + "; experience: home-hero; triggers: " + triggers.joined(separator: ", "))
         Output.error("demo shop ready in \(ContinuousClock.now - started): \(items.imported) products, \(profiles) profiles, \(events.imported) events (\(events.rejected) rejected)"
             + (model.map { ", for_you model \($0.version) trained in \(String(format: "%.1f", $0.trainSeconds)) s" } ?? ""))
         let banner: @Sendable (String) -> Void = { url in
@@ -57,6 +59,10 @@ struct DemoCommand: AsyncParsableCommand {
                     -d '{"user":{"user_id":"cust-00001"},"strategy":"for_you","limit":5}'
                   curl -s \(url)/v1/segments -H 'Authorization: Bearer \(created.secretKey)'
                   curl -s \(url)/v1/segments/vip/members?limit=3 -H 'Authorization: Bearer \(created.secretKey)'
+                  curl -s \(url)/v1/decide -H 'Authorization: Bearer \(created.publishableKey)' \\
+                    -d '{"user":{"user_id":"cust-00001"},"placements":["home_hero","in_app"]}'
+                  curl -s \(url)/v1/triggers -H 'Authorization: Bearer \(created.secretKey)'
+                  curl -s \(url)/v1/messages -H 'Authorization: Bearer \(created.secretKey)'
                 """)
         }
         guard !noServe else {
