@@ -123,6 +123,45 @@ struct TriggerEngineTests {
         #expect(try await shop.pass().delivered == 1)
     }
 
+    @Test func aBrowseWithoutAnAddSendsTheViewedItemsAndAnAddCancelsIt() async throws {
+        let shop = try await Shop()
+        _ = try await shop.trigger(#"""
+            {"key":"browse-abandoned","when":{"event":"Product Viewed","no_event":"Product Added","after":"1h"},"deliver":{"webhook":"HOOK"}}
+            """#)
+        try await shop.person("ann")
+        try await shop.person("abe")
+        for user in ["ann", "abe"] {
+            try await shop.send(Fixtures.track("Product Viewed", user: user, at: shop.clock.now, properties: ["product_id": "runner"]))
+        }
+        shop.clock.advance(by: 600)
+        for user in ["ann", "abe"] {
+            try await shop.send(Fixtures.track("Product Viewed", user: user, at: shop.clock.now, properties: ["product_id": "jacket"]))
+        }
+        try await shop.send(Fixtures.track("Product Added", user: "abe", at: shop.clock.now, properties: ["product_id": "jacket"]))
+        shop.clock.advance(by: 3_601)
+        #expect(try await shop.pass().delivered == 1)
+        let body = try #require(shop.receiver.deliveries.first?.json)
+        #expect(body["user_id"] == "ann")
+        #expect(body["items"]?.arrayValue?.compactMap { $0["item_id"]?.stringValue } == ["jacket", "runner"], "every item viewed, newest first")
+    }
+
+    @Test func erasingAPersonDropsTheirMessages() async throws {
+        let shop = try await Shop()
+        _ = try await shop.trigger(Self.cartAbandoned)
+        try await shop.person("zed")
+        try await shop.person("amy")
+        for user in ["zed", "amy"] {
+            try await shop.send(Fixtures.track("Product Added", user: user, at: shop.clock.now, properties: ["product_id": "runner"]))
+        }
+        #expect(try await shop.messages().count == 2, "written to the store")
+        _ = try await shop.engine.erase("amy", site: shop.site)
+        try await shop.send(Fixtures.track("Product Added", user: "zed", at: shop.clock.now, properties: ["product_id": "jacket"]))
+        _ = try await shop.engine.erase("zed", site: shop.site)
+        #expect(try await shop.messages().isEmpty)
+        shop.clock.advance(by: 7_200)
+        #expect(try await shop.pass() == TriggerPassReport())
+    }
+
     @Test func anAnonymousCartFollowsThePersonThroughAMerge() async throws {
         let shop = try await Shop()
         _ = try await shop.trigger(Self.cartAbandoned)

@@ -135,6 +135,13 @@ extension SiteState {
 
     /// Forgets an erased person's waiting messages, sequences and timers (the store deletes their rows).
     mutating func forgetTriggers(of profile: ProfileID) {
+        triggers.pending.removeAll { change in
+            switch change {
+            case .schedule(let m), .reschedule(let m), .update(let m): m.profileID == profile
+            case .cancel(_, let p, _, _): p == profile
+            case .reassign(let from, let to): from == profile || to == profile
+            }
+        }
         triggers.inApp[profile] = nil
         for key in triggers.progress.keys where key.profile == profile { triggers.progress[key] = nil }
         for trigger in triggers.dateTimers.keys { triggers.dateTimers[trigger]?[profile] = nil }
