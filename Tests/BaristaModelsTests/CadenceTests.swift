@@ -49,20 +49,48 @@ struct CadenceTests {
         let steadyDecision = model.decision(for: steady)
         let saturatedDecision = model.decision(for: saturated)
         // Then the saturated one gets fewer, at the level where they still opened
-        #expect(saturatedDecision.saturationSlope < -model.saturationThreshold)
+        #expect(saturatedDecision.saturationSlope < -0.5)
         #expect(saturatedDecision.tolerance == 2)
         #expect(saturatedDecision.cadencePerWeek < steadyDecision.cadencePerWeek)
         #expect(saturatedDecision.explanation.contains("opens fall"))
     }
 
-    @Test func theLearnedCadenceBeatsEveryFixedCadenceInTheSimulation() {
+    @Test func opensThatHoldAsSendsRiseRaiseTheTolerance() {
+        // Given a person sent 2 a week for 6 weeks, opening half, then 4 a week for 6 weeks
+        let before = weeks(6, sends: 2, opens: 1, clicks: 0)
+        // When their opens keep pace with the sends
+        let holding = model.decision(for: EmailHistory(weeks: before + weeks(6, sends: 4, opens: 2, clicks: 1)))
+        // Then the model believes they take at least 4 a week, and sends that many
+        #expect(holding.tolerance >= 4)
+        #expect(holding.cadencePerWeek >= 4)
+        #expect(holding.saturationSlope > -0.5)
+    }
+
+    @Test func aStatedPreferenceIsReadAsTheTolerance() {
+        // Given two people with no history yet, one of whom states 5 emails a week
+        let silent = model.decision(for: EmailHistory())
+        let stated = model.decision(for: EmailHistory(statedFrequencyPerWeek: 5))
+        // Then the statement moves the tolerance up from the prior's, not just the ceiling
+        #expect(silent.tolerance == model.startingCadence)
+        #expect(stated.tolerance > silent.tolerance)
+        #expect(stated.cadencePerWeek > silent.cadencePerWeek)
+    }
+
+    /// The learned cadence beats every fixed one, 1…7 a week, by a clear margin: at least 3% of
+    /// the best fixed score with `w = 1` and 5% with `w = 10` (at this seed they are 6% and 18%;
+    /// over seeds 1…40 the smallest are 3% and 8%, which `barista bench cadence` prints).
+    @Test(arguments: [(1.0, 0.03), (10.0, 0.05)])
+    func theLearnedCadenceBeatsEveryFixedCadenceInTheSimulation(unsubscribeWeight: Double, margin: Double) {
+        // Given 5,000 shoppers with hidden tolerances over 26 weeks
         let simulation = CadenceSimulation(shoppers: 5_000, weeks: 26, seed: 2026)
-        let outcomes = simulation.runAll()
-        print(CadenceSimulation.table(outcomes))
-        let learned = outcomes.first { $0.policy == .learned(unsubscribeWeight: 1) }!
-        for fixed in outcomes {
-            guard case .fixed = fixed.policy else { continue }
-            #expect(learned.score(unsubscribeWeight: 1) > fixed.score(unsubscribeWeight: 1), "\(fixed.policy)")
+        // When the learned policy and every fixed cadence are simulated
+        let comparison = simulation.compare(unsubscribeWeight: unsubscribeWeight)
+        print(CadenceSimulation.table(comparison.fixed + [comparison.learned]))
+        // Then the learned one scores higher than each, and clearly higher than the best
+        let learned = comparison.learned.score(unsubscribeWeight: unsubscribeWeight)
+        for fixed in comparison.fixed {
+            #expect(learned > fixed.score(unsubscribeWeight: unsubscribeWeight), "\(fixed.policy)")
         }
+        #expect(comparison.margin >= margin, "against \(comparison.bestFixed.policy)")
     }
 }

@@ -2,11 +2,13 @@
 public struct CadenceDecision: Sendable, Hashable {
     /// The emails per week to send, in `0…cap`.
     public var cadencePerWeek: Double
-    /// The posterior mean click rate per send.
+    /// The posterior mean click rate per email sent within the tolerance.
     public var clickRate: Double
-    /// The shrunk elasticity of the open rate in weekly sends (0: none; negative: saturation).
+    /// The posterior mean elasticity of the open rate in weekly sends at the highest weekly
+    /// send level so far (0: opens keep pace with sends; `−saturationExponent`: surely saturated).
     public var saturationSlope: Double
-    /// The estimated weekly sends the person tolerates (0 after an unsubscribe).
+    /// The weekly sends the person tolerates: the posterior median, rounded (0 after an
+    /// unsubscribe).
     public var tolerance: Int
     /// A one-line account of the decision.
     public var explanation: String
@@ -16,7 +18,7 @@ public struct CadenceDecision: Sendable, Hashable {
     /// - Parameters:
     ///   - cadencePerWeek: The emails per week.
     ///   - clickRate: The click rate per send.
-    ///   - saturationSlope: The shrunk open-rate slope.
+    ///   - saturationSlope: The open-rate elasticity at the top send level.
     ///   - tolerance: The estimated tolerance.
     ///   - explanation: The account of the decision.
     public init(cadencePerWeek: Double, clickRate: Double, saturationSlope: Double, tolerance: Int, explanation: String) {

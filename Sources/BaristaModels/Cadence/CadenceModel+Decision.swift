@@ -7,103 +7,95 @@ import Darwin
 #endif
 
 extension CadenceModel {
-    /// The learned cadence with its estimates and explanation (the four steps of ``CadenceModel``).
+    /// The learned cadence with its estimates and explanation (the three steps of ``CadenceModel``).
     ///
     /// - Parameter history: The person's weekly history and stated preference.
     /// - Returns: The decision.
     public func decision(for history: EmailHistory) -> CadenceDecision {
-        let cap = max(self.cap, 0)
-        let site = engagement.click.mean
         if history.unsubscribedWeek != nil {
             return CadenceDecision(
                 cadencePerWeek: 0, clickRate: 0, saturationSlope: 0, tolerance: 0,
                 explanation: "0/week: unsubscribed")
         }
-        let totals = history.totals
-        let clickRate = engagement.click.posteriorMean(successes: totals.clicked, trials: totals.delivered)
-        let openRate = engagement.open.posteriorMean(successes: totals.opened, trials: totals.delivered)
-        let sent = history.weeks.filter { $0.sends > 0 }
-        let top = sent.map(\.sends).max() ?? 0
-        let slope = saturationSlope(sent, top: top)
-        let reason: String
-        var tolerance: Int
-        if top == 0 {
-            tolerance = startingCadence
-            reason = "no history yet, starting at \(startingCadence)"
-        } else if slope < -saturationThreshold {
-            tolerance = sent.map(\.sends).filter { $0 < top }.max() ?? top
-            reason = "opens fall above \(tolerance)/week"
-        } else {
-            let weeksAtTop = sent.count { $0.sends == top }
-            let engaged = openRate >= probeEngagement * engagement.open.mean
-            if weeksAtTop >= probeWeeks + probeWeeksPerLevel * max(0, top - startingCadence), engaged {
-                tolerance = top + 1
-                reason = "no saturation up to \(top)/week, probing \(top + 1)"
-            } else {
-                tolerance = top
-                reason = engaged ? "no saturation at \(top)/week so far" : "rarely opens, holding at \(top)/week"
-            }
-            if tolerance < startingCadence { tolerance = startingCadence }
-        }
-        tolerance = min(tolerance, cap)
-        var best = 0
-        var bestValue = 0.0
-        if cap >= 1 {
-            for sends in 1...cap {
-                let value = expectedValue(sends: sends, clickRate: clickRate, tolerance: tolerance)
-                if value > bestValue { best = sends; bestValue = value }
-            }
-        }
-        var cadence = Double(best)
+        let posterior = TolerancePosterior(history: history, model: self)
+        let clickRate = clickRate(history, posterior)
+        let best = Double(bestCount(clickRate: clickRate, posterior))
+        var cadence = best
         var capped = ""
-        if let stated = history.statedFrequencyPerWeek, stated < cadence {
+        if let stated = history.statedFrequencyPerWeek, stated < best {
             cadence = max(stated, 0)
             capped = ", capped by the stated \(Self.format(stated))/week"
         }
+        let top = Double(posterior.levels.last?.sends ?? 0)
+        let slope = top > 0 ? posterior.expectation { openElasticity(sends: top, tolerance: $0) } : 0
         let explanation = "\(Self.format(cadence))/week: clicks \(Self.percent(clickRate)) of sends "
-            + "(site \(Self.percent(site))), \(reason)\(capped)"
+            + "(site \(Self.percent(engagement.click.mean))), \(Self.reason(posterior))\(capped)"
         return CadenceDecision(
-            cadencePerWeek: cadence, clickRate: clickRate, saturationSlope: slope, tolerance: tolerance,
-            explanation: explanation)
+            cadencePerWeek: cadence, clickRate: clickRate, saturationSlope: slope,
+            tolerance: Int(posterior.median.rounded()), explanation: explanation)
     }
 
-    /// `clicks(s) − h(s) · (unsubscribeWeight + horizonWeeks · clicks(s))`, averaged over the
-    /// tolerance's uncertainty.
-    func expectedValue(sends: Int, clickRate: Double, tolerance: Int) -> Double {
-        let s = Double(sends)
-        var total = 0.0
-        for z in Self.quantiles {
-            let t = Double(tolerance) * exp(toleranceSpread * z)
-            let clicks = min(s, t) * clickRate
-            let hazard = min(baseHazardPerSend * s + excessHazardPerSend * max(0, s - t), 1)
-            total += clicks - hazard * (unsubscribeWeight + horizonWeeks * clicks)
+    /// The tolerance for the explanation, and whether it was seen in falling opens.
+    static func reason(_ posterior: TolerancePosterior) -> String {
+        let tolerance = Int(posterior.median.rounded())
+        guard let top = posterior.levels.last?.sends else { return "no history yet, tolerance about \(tolerance)/week" }
+        return posterior.median < Double(top) ? "opens fall above \(tolerance)/week" : "tolerates about \(tolerance)/week"
+    }
+
+    /// The whole weekly count in `0…cap` with the highest expected value.
+    func bestCount(clickRate: Double, _ posterior: TolerancePosterior) -> Int {
+        let values = expectedValues(clickRate: clickRate, posterior)
+        var best = 0
+        for sends in values.indices where values[sends] > values[best] { best = sends }
+        return best
+    }
+
+    /// The Beta posterior mean of clicks per email sent within the tolerance: the person's
+    /// clicks over their sends, each counted at its expected open factor under the posterior.
+    func clickRate(_ history: EmailHistory, _ posterior: TolerancePosterior) -> Double {
+        var clicks = 0.0
+        var sends = 0.0
+        for week in history.weeks where week.sends > 0 {
+            clicks += Double(min(max(week.clicks, 0), week.sends))
         }
-        return total / Double(Self.quantiles.count)
+        for level in posterior.levels {
+            let s = Double(level.sends)
+            sends += level.emails * posterior.expectation { openFactor(sends: s, tolerance: $0) }
+        }
+        let prior = engagement.click
+        return (prior.alpha + clicks) / (prior.strength + max(sends, clicks))
     }
 
-    /// The standard normal's 10th, 30th, 50th, 70th and 90th percentiles.
-    static let quantiles = [-1.2816, -0.5244, 0, 0.5244, 1.2816]
-
-    /// The shrunk open-rate elasticity of the weeks at `top` sends against the weeks at fewer.
-    func saturationSlope(_ weeks: [EmailWeek], top: Int) -> Double {
-        var high = (sends: 0, opens: 0)
-        var low = (sends: 0, opens: 0, weeks: 0)
-        for week in weeks {
-            let opens = min(max(week.opens, 0), week.sends)
-            if week.sends == top {
-                high.sends += week.sends; high.opens += opens
-            } else {
-                low.sends += week.sends; low.opens += opens; low.weeks += 1
+    /// For each weekly count `s` in `0…cap`, the posterior expectation of
+    /// `clicks(s) − h(s) · (unsubscribeWeight + horizonWeeks · clicks(s))`.
+    func expectedValues(clickRate: Double, _ posterior: TolerancePosterior) -> [Double] {
+        var values = [Double](repeating: 0, count: max(cap, 0) + 1)
+        for i in posterior.weights.indices where posterior.weights[i] > 1e-9 {
+            let t = posterior.tolerances[i]
+            for sends in values.indices.dropFirst() {
+                let s = Double(sends)
+                let clicks = clickRate * s * openFactor(sends: s, tolerance: t)
+                let value = clicks - hazard(sends: s, tolerance: t) * (unsubscribeWeight + horizonWeeks * clicks)
+                values[sends] += posterior.weights[i] * value
             }
         }
-        guard high.sends > 0, low.weeks > 0 else { return 0 }
-        let meanLow = Double(low.sends) / Double(low.weeks)
-        guard Double(top) > meanLow else { return 0 }
-        let rHigh = engagement.open.posteriorMean(successes: high.opens, trials: high.sends)
-        let rLow = engagement.open.posteriorMean(successes: low.opens, trials: low.sends)
-        let raw = log(rHigh / rLow) / log(Double(top) / meanLow)
-        let n = Double(high.sends)
-        return raw * n / (n + saturationShrinkSends)
+        return values
+    }
+
+    /// The factor `min(1, T / s)^saturationExponent` on each email's open chance at `s` weekly sends.
+    func openFactor(sends: Double, tolerance: Double) -> Double {
+        sends <= tolerance ? 1 : pow(tolerance / sends, saturationExponent)
+    }
+
+    /// The elasticity of the open rate in weekly sends at `s`: 0 within the tolerance, else
+    /// `−saturationExponent`.
+    func openElasticity(sends: Double, tolerance: Double) -> Double {
+        sends <= tolerance ? 0 : -saturationExponent
+    }
+
+    /// The weekly unsubscribe hazard at `s` sends, below 1.
+    func hazard(sends: Double, tolerance: Double) -> Double {
+        min(baseHazardPerSend * sends + excessHazardPerSend * max(0, sends - tolerance), 0.999)
     }
 
     static func format(_ value: Double) -> String {

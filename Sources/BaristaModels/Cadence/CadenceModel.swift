@@ -9,35 +9,33 @@ import Darwin
 /// How many emails a week to send one person, learned from their own engagement and shrunk
 /// towards the site's by the empirical-Bayes priors of an ``EngagementModel``.
 ///
-/// The model, in four steps (each figure is in the ``CadenceDecision`` it returns):
-/// 1. **Click rate per send**: the Beta posterior mean of the person's clicks over sends under
-///    the site's click prior.
-/// 2. **Saturation**: the weeks at the person's highest weekly send count `M` are compared with
-///    the weeks at fewer sends. With `r_hi` and `r_lo` their open rates per send (each a Beta
-///    posterior mean under the site's open prior), the slope
-///    `ln(r_hi / r_lo) / ln(M / s̄_lo)` is the elasticity of the open rate in weekly sends: 0
-///    when opens keep pace with sends, −1 when the extra emails are simply not opened. It is
-///    shrunk towards 0 by `n / (n + saturationShrinkSends)`, `n` the sends at `M`.
-/// 3. **Tolerance** `T̂`, the weekly sends the person takes without saturating: the level below
-///    `M` when the shrunk slope is below `−saturationThreshold`; otherwise `M`, or `M + 1` once
-///    `M` has been held for `probeWeeks + probeWeeksPerLevel · (M − startingCadence)` weeks
-///    without saturation by a person who opens at least `probeEngagement` × the site's mean
-///    open rate (the model probes upward one step at a time, ever more slowly, and only for
-///    people whose opens carry enough signal to see saturation). With no history,
-///    `startingCadence`; never below it unless saturation was seen.
-/// 4. **Choice**: the whole weekly count `s` in `0…cap` maximising the average over tolerances
-///    `t = T̂ · exp(toleranceSpread · z)` (five normal quantiles `z`) of
-///    `clicks(s) − h(s) · (unsubscribeWeight + horizonWeeks · clicks(s))`, with
-///    `clicks(s) = p · min(s, t)` (emails beyond the tolerance are assumed to add no clicks)
-///    and the weekly unsubscribe hazard `h(s) = baseHazardPerSend · s + excessHazardPerSend ·
-///    max(0, s − t)`: an unsubscribe costs its exchange rate in clicks plus the clicks the
-///    person would have given over the horizon. A person who clicks little thus gets fewer
-///    emails than their tolerance. A stated preference then caps the result.
+/// The model, in three steps (each figure is in the ``CadenceDecision`` it returns):
+/// 1. **Tolerance**: a posterior over the weekly sends `T` the person takes before extra emails
+///    go unopened, from a log-normal prior around `startingCadence`,
+///    the stated preference as a noisy reading of `T`, the open rates at each weekly send
+///    level (above `T` each email is opened `(T / s)^saturationExponent` times as often, so
+///    opens that fall as sends rise point to a lower `T`, and opens that hold point above it),
+///    and the weeks survived without an unsubscribe.
+/// 2. **Click rate** `p` per email sent within the tolerance: the Beta posterior mean, under
+///    the site's click prior, of the person's clicks over their sends, each send counted at its
+///    expected open factor under the posterior of `T` (emails past the tolerance are partly
+///    unopened, so they say less about the rate).
+/// 3. **Choice**: the whole weekly count `s` in `0…cap` maximising the posterior expectation
+///    of `clicks(s) − h(s) · (unsubscribeWeight + horizonWeeks · clicks(s))`, with
+///    `clicks(s) = p · s · min(1, T / s)^saturationExponent` and the weekly unsubscribe hazard
+///    `h(s) = baseHazardPerSend · s + excessHazardPerSend · max(0, s − T)`: an unsubscribe
+///    costs its exchange rate in clicks plus the clicks the person would have given over the
+///    horizon. A person who clicks little thus gets fewer emails than their tolerance, and a
+///    person the model is unsure of gets fewer than their likeliest tolerance. The choice is
+///    greedy: a level above the likely tolerance is tried only when the posterior already
+///    makes it worth sending (Thompson sampling over `T` was tried and lost to it, since a
+///    week past the tolerance costs far more than a week under it). A stated preference then
+///    caps the result.
 ///
 /// Assumptions: weeks are comparable (no seasonality); the person's rates are stable over the
-/// history; the hazard's two coefficients are site-wide constants, not learned per person (an
-/// unsubscribe happens once, so a person's own history cannot estimate their hazard).
-/// An unsubscribed person gets 0.
+/// history; the hazard's two coefficients and the saturation exponent are site-wide constants,
+/// not learned per person (an unsubscribe happens once, so a person's own history cannot
+/// estimate their hazard). An unsubscribed person gets 0.
 public struct CadenceModel: Sendable, Hashable {
     /// The site's open and click priors (``EngagementModel/fit(profiles:optimizer:)``).
     public var engagement: EngagementModel
@@ -51,24 +49,16 @@ public struct CadenceModel: Sendable, Hashable {
     public var baseHazardPerSend: Double
     /// The extra weekly unsubscribe hazard per email sent beyond the tolerance.
     public var excessHazardPerSend: Double
-    /// The tolerance assumed for a person with no history.
+    /// The prior median of the tolerance, in emails per week.
     public var startingCadence: Int
-    /// The weeks a level must be held without saturation before the model probes one higher.
-    public var probeWeeks: Int
-    /// The extra weeks of holding needed per level above `startingCadence` before probing higher:
-    /// tolerances grow rarer as levels rise, so each further probe waits for more evidence.
-    public var probeWeeksPerLevel: Int
-    /// The uncertainty of the tolerance estimate, as the standard deviation of its logarithm:
-    /// the value of each cadence is averaged over tolerances `T̂ · exp(toleranceSpread · z)` at
-    /// five equally likely normal quantiles `z`, so a person who clicks little is not pushed to
-    /// the edge of a tolerance the model is unsure of.
-    public var toleranceSpread: Double
-    /// The fraction of the site's mean open rate a person must reach to be probed upward.
-    public var probeEngagement: Double
-    /// The shrunk open-rate slope below whose negative the person counts as saturated.
-    public var saturationThreshold: Double
-    /// The sends at the top level worth half the evidence in the saturation slope's shrinkage.
-    public var saturationShrinkSends: Double
+    /// The prior's spread: the standard deviation of the tolerance's logarithm.
+    public var tolerancePriorSpread: Double
+    /// How roughly people state their tolerance: the standard deviation of the log of a stated
+    /// `email_frequency_per_week` around the log of the tolerance.
+    public var statedSpread: Double
+    /// How fast opens fall above the tolerance: at `s > T` weekly sends each email is opened
+    /// `(T / s)^saturationExponent` times as often (1: the extra emails go unopened).
+    public var saturationExponent: Double
 
     /// Creates a model.
     ///
@@ -79,18 +69,14 @@ public struct CadenceModel: Sendable, Hashable {
     ///   - horizonWeeks: The weeks of future clicks an unsubscribe forfeits (default 8).
     ///   - baseHazardPerSend: The weekly unsubscribe hazard per email within the tolerance.
     ///   - excessHazardPerSend: The extra weekly hazard per email beyond the tolerance.
-    ///   - startingCadence: The tolerance assumed with no history (default 3).
-    ///   - probeWeeks: The weeks a level is held before probing one higher (default 4).
-    ///   - probeWeeksPerLevel: The extra weeks held per level above the start (default 1).
-    ///   - toleranceSpread: The log-scale uncertainty of the tolerance (default 0.4).
-    ///   - probeEngagement: The share of the site's open rate needed to be probed (default 1).
-    ///   - saturationThreshold: The open-rate slope that counts as saturation (default 0.15).
-    ///   - saturationShrinkSends: The shrinkage constant of that slope, in sends (default 2).
+    ///   - startingCadence: The prior median of the tolerance (default 3).
+    ///   - tolerancePriorSpread: The prior's log-scale spread (default 0.6).
+    ///   - statedSpread: The log-scale noise of a stated preference (default 0.4).
+    ///   - saturationExponent: How fast opens fall above the tolerance (default 1).
     public init(
         engagement: EngagementModel, cap: Int = 7, unsubscribeWeight: Double = 1, horizonWeeks: Double = 8,
         baseHazardPerSend: Double = 0.002, excessHazardPerSend: Double = 0.03, startingCadence: Int = 3,
-        probeWeeks: Int = 4, probeWeeksPerLevel: Int = 1, toleranceSpread: Double = 0.4, probeEngagement: Double = 1, saturationThreshold: Double = 0.15,
-        saturationShrinkSends: Double = 2
+        tolerancePriorSpread: Double = 0.6, statedSpread: Double = 0.4, saturationExponent: Double = 1
     ) {
         self.engagement = engagement
         self.cap = cap
@@ -99,12 +85,9 @@ public struct CadenceModel: Sendable, Hashable {
         self.baseHazardPerSend = baseHazardPerSend
         self.excessHazardPerSend = excessHazardPerSend
         self.startingCadence = startingCadence
-        self.probeWeeks = probeWeeks
-        self.probeWeeksPerLevel = probeWeeksPerLevel
-        self.toleranceSpread = toleranceSpread
-        self.probeEngagement = probeEngagement
-        self.saturationThreshold = saturationThreshold
-        self.saturationShrinkSends = saturationShrinkSends
+        self.tolerancePriorSpread = tolerancePriorSpread
+        self.statedSpread = statedSpread
+        self.saturationExponent = saturationExponent
     }
 
     /// The emails per week to send the person, in `0…cap`; 0 after an unsubscribe.
@@ -112,13 +95,16 @@ public struct CadenceModel: Sendable, Hashable {
     /// - Parameter history: The person's weekly history and stated preference.
     /// - Returns: The learned cadence.
     public func cadencePerWeek(for history: EmailHistory) -> Double {
-        decision(for: history).cadencePerWeek
+        guard history.unsubscribedWeek == nil else { return 0 }
+        let posterior = TolerancePosterior(history: history, model: self)
+        let best = Double(bestCount(clickRate: clickRate(history, posterior), posterior))
+        return history.statedFrequencyPerWeek.map { min(best, max($0, 0)) } ?? best
     }
 
     /// A one-line account of the learned cadence, for the profile page.
     ///
     /// - Parameter history: The person's weekly history and stated preference.
-    /// - Returns: For example "3/week: clicks 6.1% of sends (site 4.0%), no saturation up to 2/week, probing 3".
+    /// - Returns: For example "3/week: clicks 6.1% of sends (site 4.0%), tolerates about 3/week".
     public func explanation(for history: EmailHistory) -> String {
         decision(for: history).explanation
     }

@@ -26,12 +26,26 @@ import Darwin
 /// ``CadenceModel`` each week, with the open and click priors refitted across all shoppers by
 /// ``EngagementModel/fit(profiles:optimizer:)`` on their histories so far. Every policy,
 /// fixed ones included, honours a stated preference as a ceiling, so the learned policy gains
-/// nothing from it that the fixed ones lack. The model's hazard coefficients (0.002, 0.03) are
-/// its defaults, not the simulation's truth (0.002, 0.04).
+/// nothing from it that the fixed ones lack (the model also reads the statement as a noisy
+/// measure of the tolerance, which is its own learning, not a privilege of the policy). The
+/// model sees only each shopper's ``EmailHistory``, never the hidden traits, and its
+/// assumptions are deliberately not the world's: hazard coefficients (0.002, 0.03) against the
+/// truth (0.002, 0.04), a saturation exponent of 1 against the truth's 1.5, and a log-normal
+/// tolerance prior of spread 0.6 against the truth's 0.5.
 ///
 /// **The score** is clicks − w · unsubscribes: `w = 1` is the literal reading; `w = 10`
 /// is a stricter one (a subscriber lost is worth about ten clicks; it also forfeits their future
 /// clicks, which the simulation already counts).
+///
+/// **The results.** `barista bench cadence` (``compare(unsubscribeWeight:)`` over seeds) prints,
+/// for 5,000 shoppers over 26 weeks and seeds 1…10 and 2026, the learned policy with `λ = w`
+/// against the best of the fixed cadences 1…7 on each score: with `w = 1` the best fixed is
+/// 3/week and the learned policy beats it by 6–12% on every seed; with `w = 10` the best fixed
+/// is 2/week and the learned one beats it by 8–30%. On seeds 11…40, never looked at while the
+/// model's defaults were chosen, the margins are 3–10% and 12–46%. Most of the gain comes from sending fewer
+/// emails to people whose opens fall, more to people whose opens hold, and fewer to people
+/// who rarely click; the tolerance is hard to learn in 26 weeks (a person opens a handful of
+/// emails a week), which is why the model leans on its prior and sends conservatively.
 public struct CadenceSimulation: Sendable {
     /// A sending policy.
     public enum Policy: Sendable, Hashable, CustomStringConvertible {
