@@ -87,31 +87,43 @@ extension Engine {
             let due = try await store.dueMessages(site: runtime.id, now: now, limit: policy.batch)
             guard !due.isEmpty else { continue }
             let byPerson = Dictionary(grouping: due, by: \.profileID).values.map { $0.sorted { $0.dueAt < $1.dueAt } }
-            report = report + (await withTaskGroup(of: TriggerPassReport.self) { group in
-                var total = TriggerPassReport(), next = 0
+            // The outcomes are written together after the pass (one transaction, not one per
+            // message): a crash before that write sends those messages again, with the same
+            // message_id and body, for the receiver to drop.
+            let (part, updates) = await withTaskGroup(of: (TriggerPassReport, [OutboxMessage]).self) { group in
+                var total = TriggerPassReport(), updates: [OutboxMessage] = [], next = 0
                 func start() {
                     guard next < byPerson.count else { return }
                     let messages = byPerson[next]
                     next += 1
                     group.addTask {
-                        var part = TriggerPassReport()
+                        var part = TriggerPassReport(), updates: [OutboxMessage] = [], sent: [Date] = []
                         for message in messages {
                             do {
-                                part = part + (try await self.process(message, runtime: runtime, transport: transport, policy: policy))
+                                let (outcome, updated) = try await self.process(
+                                    message, runtime: runtime, transport: transport, policy: policy, sentThisPass: sent)
+                                part = part + outcome
+                                if let updated {
+                                    updates.append(updated)
+                                    if updated.status == .delivered, let at = updated.deliveredAt { sent.append(at) }
+                                }
                             } catch {
                                 self.logger.error("message not processed", metadata: ["message_id": "\(message.id)", "error": "\(error)"])
                             }
                         }
-                        return part
+                        return (part, updates)
                     }
                 }
                 for _ in 0..<policy.concurrency { start() }
-                for await part in group {
+                for await (part, changed) in group {
                     total = total + part
+                    updates += changed
                     start()
                 }
-                return total
-            })
+                return (total, updates)
+            }
+            try await store.applyOutbox(updates.map { .update($0) }, site: runtime.id)
+            report = report + part
         }
         return report
     }
@@ -144,10 +156,12 @@ extension Engine {
         }
     }
 
-    /// Checks, assembles and sends one due message, and records what happened.
+    /// Checks, assembles and sends one due message; returns what happened and the message as it
+    /// now stands (nil when it is left as it was). `sentThisPass` are the person's deliveries
+    /// earlier in this pass, not yet written.
     func process(
-        _ message: OutboxMessage, runtime: SiteRuntime, transport: any WebhookTransport, policy: DeliveryPolicy
-    ) async throws -> TriggerPassReport {
+        _ message: OutboxMessage, runtime: SiteRuntime, transport: any WebhookTransport, policy: DeliveryPolicy, sentThisPass: [Date]
+    ) async throws -> (TriggerPassReport, OutboxMessage?) {
         let now = now()
         var report = TriggerPassReport()
         var message = message
@@ -155,21 +169,21 @@ extension Engine {
         let gate = runtime.state.withLock { state in state.gate(message, now: now) }
         switch gate {
         case .wait:
-            return report
+            return (report, nil)
         case .cancel(let reason):
             message.status = .cancelled
             message.lastError = reason
             report.cancelled = 1
-            try await store.applyOutbox([.update(message)], site: runtime.id)
-            return report
+            return (report, message)
         case .suppress(let reason):
             message.status = .suppressed
             message.lastError = reason
             report.suppressed = 1
-            try await store.applyOutbox([.update(message)], site: runtime.id)
-            return report
+            return (report, message)
         case .open(let trigger, let person):
-            if message.status == .scheduled, let hold = try await hold(message, trigger: trigger, person: person, runtime: runtime, now: now) {
+            if message.status == .scheduled,
+                let hold = try await hold(message, trigger: trigger, person: person, runtime: runtime, now: now, sentThisPass: sentThisPass)
+            {
                 if hold.until > message.scheduledFor.addingTimeInterval(trigger.maxDelay) {
                     message.status = .suppressed
                     message.lastError = hold.until == .distantFuture ? hold.reason : hold.reason + " past max_delay (\(trigger.maxDelayText))"
@@ -179,16 +193,14 @@ extension Engine {
                     message.lastError = "waiting: " + hold.reason
                     report.deferred = 1
                 }
-                try await store.applyOutbox([.update(message)], site: runtime.id)
-                return report
+                return (report, message)
             }
             if message.body == nil {
                 guard let body = try await assemble(message, trigger: trigger, person: person, runtime: runtime, now: now) else {
                     message.status = .cancelled
                     message.lastError = "the cart is empty"
                     report.cancelled = 1
-                    try await store.applyOutbox([.update(message)], site: runtime.id)
-                    return report
+                    return (report, message)
                 }
                 message.body = body
             }
@@ -197,7 +209,6 @@ extension Engine {
                 message.status = .ready
                 message.lastError = nil
                 report.ready = 1
-                try await store.applyOutbox([.update(message)], site: runtime.id)
                 runtime.state.withLock { state in
                     if !(state.triggers.inApp[message.profileID]?.contains { $0.id == message.id } ?? false) {
                         state.triggers.inApp[message.profileID, default: []].append(message)
@@ -223,9 +234,8 @@ extension Engine {
                     message.deliveredAt = now
                     report.delivered = 1
                 }
-                try await store.applyOutbox([.update(message)], site: runtime.id)
             }
-            return report
+            return (report, message)
         }
     }
 
@@ -248,7 +258,7 @@ extension Engine {
     }
 
     /// Why a first attempt must wait, and until when; nil when it may go now.
-    func hold(_ message: OutboxMessage, trigger: Trigger, person: MessagePerson, runtime: SiteRuntime, now: Date) async throws
+    func hold(_ message: OutboxMessage, trigger: Trigger, person: MessagePerson, runtime: SiteRuntime, now: Date, sentThisPass: [Date]) async throws
         -> (until: Date, reason: String)?
     {
         if let end = person.quietHours?.end(containing: now, timezone: person.timezone) {
@@ -264,6 +274,7 @@ extension Engine {
         let allowed = Int(person.cadencePerWeek.rounded(.down))
         if allowed <= 0 { return (.distantFuture, "a learned cadence of 0 emails a week") }
         let sent = try await store.deliveries(site: runtime.id, profile: message.profileID, channel: "email", since: now.addingTimeInterval(-7 * 86_400))
+            + sentThisPass
         guard sent.count >= allowed else { return nil }
         return (sent[sent.count - allowed].addingTimeInterval(7 * 86_400), "no room in the email cadence (\(allowed) a week)")
     }

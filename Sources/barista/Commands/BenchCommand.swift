@@ -7,12 +7,13 @@ import GRDB
 /// Barista's own numbers are taken over HTTP by `wrk` (`scripts/bench-ingest.sh`); the
 /// subcommands here measure what those numbers are divided by, on the same machine in the same
 /// run, so results are ratios rather than absolute rates that depend on the disk. `cadence`
-/// is a model benchmark instead: the learned email cadence against fixed ones over seeds.
+/// is a model benchmark instead: the learned email cadence against fixed ones over seeds;
+/// `triggers` measures the scheduler's deliveries against bare HTTP posts in-process.
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmark baselines (see Benchmarks/README.md).",
-        subcommands: [SQLiteBaseline.self, Cadence.self]
+        subcommands: [SQLiteBaseline.self, Cadence.self, Triggers.self]
     )
 }
 
