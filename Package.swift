@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "barista", targets: ["barista"]),
         .library(name: "BaristaCore", targets: ["BaristaCore"]),
         .library(name: "BaristaServer", targets: ["BaristaServer"]),
+        .library(name: "BaristaClient", targets: ["BaristaClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -62,6 +63,10 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "BaristaClient",
+            swiftSettings: strict
+        ),
+        .target(
             name: "BaristaTesting",
             dependencies: ["BaristaCore", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: strict
@@ -97,5 +102,9 @@ let package = Package(
             ]
         ),
         .testTarget(name: "baristaTests", dependencies: ["barista", "BaristaTesting"]),
+        .testTarget(
+            name: "BaristaClientTests",
+            dependencies: ["BaristaClient", "BaristaServer", "BaristaEngine", "BaristaSQLite", "BaristaTesting"]
+        ),
     ]
 )
