@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
-# Installs what a fresh Debian machine with the Swift toolchain lacks to build Barista:
-# SQLite's and zlib's headers. Safe to run again; does nothing when they are there.
+# Installs what a fresh Debian machine with the Swift toolchain lacks to build Barista: SQLite's
+# and zlib's headers; with --tests also what the browser tests need: Chromium, its driver and
+# Selenium. Safe to run again; does nothing when they are there.
 set -euo pipefail
 need=()
 [ -f /usr/include/sqlite3.h ] || need+=(libsqlite3-dev)
 [ -f /usr/include/zlib.h ] || need+=(zlib1g-dev)
+tests=false
+[ "${1:-}" = "--tests" ] && tests=true
+if $tests; then
+  [ -x /usr/bin/chromium ] || need+=(chromium)
+  [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
+fi
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "Barista needs: ${need[*]}. Install them with: sudo apt-get update && sudo apt-get install -y ${need[*]}" >&2
@@ -13,4 +20,8 @@ if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]}" >&2
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+if $tests && ! python3 -c "import selenium" 2>/dev/null; then
+  echo "installing selenium (PyPI)" >&2
+  python3 -m pip install -q selenium >/dev/null 2>&1 || python3 -m pip install -q --break-system-packages selenium >/dev/null
 fi

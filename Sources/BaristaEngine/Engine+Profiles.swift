@@ -132,8 +132,11 @@ extension Engine {
     }
 
     /// Records a consent change (as an event in the log) and returns the profile after it.
-    public func setConsent(_ consent: Consent, for id: String, site: SiteID) async throws -> ProfileSnapshot {
-        try await recordProfileChange(.consent, properties: consent.json.objectValue ?? [:], for: id, site: site)
+    ///
+    /// An id no profile has yet starts one: as a `user_id`, or as an `anonymous_id` when `by`
+    /// says so (the browser tag records a visitor's consent before anything else).
+    public func setConsent(_ consent: Consent, for id: String, by: ProfileLookup? = nil, site: SiteID) async throws -> ProfileSnapshot {
+        try await recordProfileChange(.consent, properties: consent.json.objectValue ?? [:], for: id, by: by, site: site)
     }
 
     /// Records a preferences change (as an event in the log) and returns the profile after it.
@@ -141,12 +144,16 @@ extension Engine {
         try await recordProfileChange(.preferences, properties: preferences.json.objectValue ?? [:], for: id, site: site)
     }
 
-    private func recordProfileChange(_ kind: Event.Kind, properties: [String: JSONValue], for id: String, site: SiteID) async throws -> ProfileSnapshot {
+    private func recordProfileChange(
+        _ kind: Event.Kind, properties: [String: JSONValue], for id: String, by: ProfileLookup? = nil, site: SiteID
+    ) async throws -> ProfileSnapshot {
         let runtime = try await runtime(site)
-        let existing = runtime.state.withLock { $0.lookup(id, by: nil) }
+        let existing = runtime.state.withLock { $0.lookup(id, by: by) }
         let time = now()
+        let anonymous = existing == nil && by == .anonymousID
         let event = Event(
-            kind: kind, userID: existing == nil ? id : nil, messageID: kind.rawValue + "-" + RandomID.string(length: 24),
+            kind: kind, userID: existing == nil && !anonymous ? id : nil, anonymousID: anonymous ? id : nil,
+            messageID: kind.rawValue + "-" + RandomID.string(length: 24),
             timestamp: time, receivedAt: time, properties: properties, context: ["channel": "api"])
         let results = try await ingest([IngestItem(event: event, fixedProfile: existing)], runtime: runtime)
         let profileID = results[0].profileID

@@ -32,10 +32,12 @@ public struct ServerConfiguration: Sendable {
 public func buildRouter(engine: Engine, metrics: ServerMetrics, limits: Limits = Limits()) -> Router<BaristaRequestContext> {
     let router = Router(context: BaristaRequestContext.self)
     router.add(middleware: MetricsMiddleware(metrics: metrics))
+    router.add(middleware: CORSMiddleware(engine: engine))
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: AuthMiddleware(engine: engine))
     let routes = RouteTable(router: router)
     OperationsController(engine: engine, metrics: metrics).register(on: routes)
+    BrowserTagController().register(on: routes)
     EventsController(engine: engine, limits: limits, metrics: metrics).register(on: routes)
     ProfilesController(engine: engine, limits: limits).register(on: routes)
     ItemsController(engine: engine, limits: limits).register(on: routes)

@@ -17,10 +17,17 @@ struct ProfilesController {
             let snapshot = try await find(request, context: context, site: site)
             return JSONIO.response(snapshot.json(at: engine.currentTime))
         }
-        routes.on(.put, "/v1/profiles/{id}/consent", "Set a person's consent", access: .secret, body: OpenAPIDocument.consentSchema) { request, context in
-            let site = try context.requireSecret()
+        routes.on(.put, "/v1/profiles/{id}/consent",
+            "Set a person's consent (a publishable key may set only its visitor's own, with by=anonymous_id)", access: .publishable,
+            body: OpenAPIDocument.consentSchema, query: ["by"]) { request, context in
+            let caller = try context.requireCaller()
+            let by = try lookup(request)
+            guard caller.scope == .secret || by == .anonymousID else {
+                throw APIError(status: .forbidden, title: "Forbidden",
+                    detail: "a publishable key may set consent only for the browser's own anonymous id: ?by=anonymous_id")
+            }
             let consent = try Consent.parse(try await JSONIO.body(request, limits: limits), at: JSONPointer()).get()
-            let snapshot = try await engine.setConsent(consent, for: try JSONIO.parameter("id", context), site: site)
+            let snapshot = try await engine.setConsent(consent, for: try JSONIO.parameter("id", context), by: by, site: caller.site)
             return JSONIO.response(snapshot.profile.consent.resolved(with: snapshot.settings.defaultConsent).json)
         }
         routes.on(.put, "/v1/profiles/{id}/preferences", "Set a person's own preferences", access: .secret,

@@ -1,0 +1,77 @@
+import BaristaCore
+import BaristaTesting
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// `/sdk/barista.js`, CORS for the site's `allowed_origins`, and what a publishable key may do from a browser.
+struct BrowserTagRouteTests {
+    @Test func theTagIsServedWithCachingHeadersAndAValidator() async throws {
+        let h = try await ServerHarness()
+        try await h.app.test(.router) { client in
+            let etag = try await client.execute(uri: "/sdk/barista.js", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "application/javascript; charset=utf-8")
+                #expect(response.headers[.cacheControl] == "public, max-age=86400")
+                let text = String(buffer: response.body)
+                #expect(text.contains("barista.init") || text.contains("init: function"))
+                #expect(text.contains("sendBeacon") && text.contains("waitForConsent"))
+                return response.headers[.eTag] ?? ""
+            }
+            #expect(etag.count == 18)
+            try await client.execute(uri: "/sdk/barista.js", method: .get, headers: [.ifNoneMatch: etag]) { response in
+                #expect(response.status == .notModified && response.body.readableBytes == 0)
+            }
+        }
+    }
+
+    @Test func corsAnswersOnlyTheSitesAllowedOrigins() async throws {
+        let h = try await ServerHarness()
+        try await h.test { client in
+            _ = try await client.send(.patch, "/v1/settings", json: ["allowed_origins": ["https://shop.example/"]])
+        }
+        try await h.app.test(.router) { client in
+            let preflight: HTTPFields = [.origin: "https://shop.example", .accessControlRequestMethod: "POST"]
+            try await client.execute(uri: "/v1/events", method: .options, headers: preflight) { response in
+                #expect(response.status == .noContent)
+                #expect(response.headers[.accessControlAllowOrigin] == "https://shop.example")
+                #expect(response.headers[.accessControlAllowHeaders]?.contains("Authorization") == true)
+            }
+            let stranger: HTTPFields = [.origin: "https://evil.example", .accessControlRequestMethod: "POST"]
+            try await client.execute(uri: "/v1/events", method: .options, headers: stranger) { response in
+                #expect(response.headers[.accessControlAllowOrigin] == nil, "no permission for an origin no site lists")
+            }
+            let event = ByteBuffer(string: #"{"type":"track","event":"Product Viewed","anonymous_id":"a1","properties":{"product_id":"p1"}}"#)
+            var allowed: HTTPFields = [.origin: "https://shop.example", .authorization: "Bearer \(h.publishableKey)", .contentType: "application/json"]
+            try await client.execute(uri: "/v1/events", method: .post, headers: allowed, body: event) { response in
+                #expect(response.status == .accepted && response.headers[.accessControlAllowOrigin] == "https://shop.example")
+                #expect(response.headers[.vary] == "Origin")
+            }
+            allowed[.origin] = "https://evil.example"
+            try await client.execute(uri: "/v1/events", method: .post, headers: allowed, body: event) { response in
+                #expect(response.status == .forbidden && response.headers[.contentType] == "application/problem+json")
+            }
+            // A beacon: text/plain, the key in the query, from the allowed origin.
+            let beacon: HTTPFields = [.origin: "https://shop.example", .contentType: "text/plain;charset=UTF-8"]
+            try await client.execute(uri: "/v1/events?key=\(h.publishableKey)", method: .post, headers: beacon, body: event) { response in
+                #expect(response.status == .accepted)
+            }
+        }
+    }
+
+    @Test func aPublishableKeySetsConsentOnlyForItsOwnAnonymousVisitor() async throws {
+        let h = try await ServerHarness()
+        try await h.test { client in
+            let mine = try await client.send(.put, "/v1/profiles/anon-42/consent?by=anonymous_id", key: h.publishableKey,
+                json: ["analytics": true, "personalization": false])
+            #expect(mine.status == .ok && mine.json["personalization"] == false)
+            let profile = try await client.send(.get, "/v1/profiles/anon-42?by=anonymous_id")
+            #expect(profile.json["anonymous_ids"] == ["anon-42"] && profile.json["user_ids"] == [])
+            let theirs = try await client.send(.put, "/v1/profiles/someone/consent?by=user_id", key: h.publishableKey, json: ["email": true])
+            #expect(theirs.status == .forbidden)
+            #expect(try await client.send(.put, "/v1/profiles/someone/consent", key: h.publishableKey, json: ["email": true]).status == .forbidden)
+            #expect(try await client.send(.get, "/v1/profiles/anon-42?by=anonymous_id", key: h.publishableKey).status == .forbidden)
+        }
+    }
+}
