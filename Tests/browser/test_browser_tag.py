@@ -188,6 +188,9 @@ def main():
         check(aid in known.get("anonymous_ids", []) and any(v["item_id"] == "tea-1" for v in known.get("recently_viewed", [])),
               "identify stitches the anonymous history to the known person")
 
+        decided = run("barista.decide(['home_hero']).then(function (a) { done(a); }, function (e) { done({error: String(e)}); });")
+        check([d.get("placement") for d in decided.get("decisions", [])] == ["home_hero"], f"decide answers from the page: {decided}")
+
         # 4. waitForConsent sends nothing until consent is given.
         driver.execute_script("localStorage.clear()")
         open_page(origin, wait=True)
