@@ -99,6 +99,7 @@ let package = Package(
             dependencies: [
                 "BaristaServer", "BaristaSQLite", "BaristaEngine", "BaristaTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(name: "baristaTests", dependencies: ["barista", "BaristaTesting"]),

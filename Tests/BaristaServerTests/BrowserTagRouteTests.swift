@@ -3,6 +3,7 @@ import BaristaTesting
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Crypto
 import Testing
 
 /// `/sdk/barista.js`, CORS for the site's `allowed_origins`, and what a publishable key may do from a browser.
@@ -72,6 +73,33 @@ struct BrowserTagRouteTests {
             #expect(theirs.status == .forbidden)
             #expect(try await client.send(.put, "/v1/profiles/someone/consent", key: h.publishableKey, json: ["email": true]).status == .forbidden)
             #expect(try await client.send(.get, "/v1/profiles/anon-42?by=anonymous_id", key: h.publishableKey).status == .forbidden)
+        }
+    }
+}
+
+extension BrowserTagRouteTests {
+    @Test func requireUserHashKeepsBrowsersFromClaimingSomeoneElse() async throws {
+        let h = try await ServerHarness()
+        let secret = "identity-secret-0123456789"
+        let hash = HMAC<SHA256>.authenticationCode(for: Array("u42".utf8), using: SymmetricKey(data: Array(secret.utf8))).map { String(format: "%02x", $0) }.joined()
+        try await h.test { client in
+            _ = try await client.send(.patch, "/v1/settings", json: ["require_user_hash": true])
+            let batch: JSONValue = ["batch": [
+                ["type": "identify", "user_id": "u42", "user_hash": .string(hash), "traits": ["email": "a@example.com"]],
+                ["type": "track", "event": "Product Viewed", "user_id": "u42", "properties": ["product_id": "p1"]],
+                ["type": "track", "event": "Product Viewed", "user_id": "u42", "user_hash": .string(String(repeating: "0", count: 64)),
+                 "properties": ["product_id": "p1"]],
+                ["type": "track", "event": "Product Viewed", "anonymous_id": "a1", "properties": ["product_id": "p1"]],
+            ]]
+            let noSecret = try await client.send(.post, "/v1/events", key: h.publishableKey, json: batch)
+            #expect(noSecret.json["accepted"] == 1, "without an identity_secret only the anonymous event is kept")
+            _ = try await client.send(.patch, "/v1/settings", json: ["identity_secret": .string(secret)])
+            let reply = try await client.send(.post, "/v1/events", key: h.publishableKey, json: batch)
+            #expect(reply.json["accepted"] == 2, "the identify with its hash and the anonymous event")
+            let rejected = reply.json["rejected"]?.arrayValue ?? []
+            #expect(rejected.compactMap { $0["index"]?.doubleValue } == [1, 2])
+            #expect(rejected.compactMap { $0["errors"]?.arrayValue?.first?["field"]?.stringValue } == ["/batch/1/user_hash", "/batch/2/user_hash"])
+            #expect(try await client.send(.post, "/v1/events", json: batch).json["accepted"] == 4, "a secret key (a server) needs no hash")
         }
     }
 }

@@ -10,7 +10,7 @@ extension BrowserTag {
   "use strict";
   if (w.barista && w.barista.version) return;
   var STORE = "barista:", MAX_BATCH = 100, MAX_QUEUE = 1000;
-  var s = { key: null, host: "", queue: [], userId: null, aid: null, waiting: false, timer: null, backoff: 0,
+  var s = { key: null, host: "", queue: [], userId: null, userHash: null, aid: null, waiting: false, timer: null, backoff: 0,
             sending: null, interval: 2000, debug: false };
 
   function store(name, value) {
@@ -43,6 +43,7 @@ extension BrowserTag {
     event.timestamp = new Date().toISOString();
     event.anonymous_id = s.aid;
     if (s.userId && !event.user_id) event.user_id = s.userId;
+    if (s.userHash && event.user_id === s.userId) event.user_hash = s.userHash;
     event.context = context();
     s.queue.push(event);
     if (s.queue.length > MAX_QUEUE) s.queue.splice(0, s.queue.length - MAX_QUEUE);
@@ -114,6 +115,7 @@ extension BrowserTag {
       s.debug = !!options.debug;
       s.aid = store("aid") || uuid(); store("aid", s.aid);
       s.userId = store("uid");
+      s.userHash = store("uhash");
       s.queue = store("queue") || [];
       s.waiting = !!options.waitForConsent && !store("consented");
       d.addEventListener("visibilitychange", function () { if (d.visibilityState === "hidden") beacon(); });
@@ -126,8 +128,10 @@ extension BrowserTag {
       enqueue({ type: "page", name: name || d.title, properties: p });
     },
     track: function (event, properties) { enqueue({ type: "track", event: event, properties: properties || {} }); },
-    identify: function (userId, traits) {
+    // With require_user_hash on, pass {userHash}: hex HMAC-SHA256(identity_secret, userId) from your server.
+    identify: function (userId, traits, options) {
       if (userId) { s.userId = String(userId); store("uid", s.userId); }
+      if (options && options.userHash) { s.userHash = String(options.userHash); store("uhash", s.userHash); }
       enqueue({ type: "identify", user_id: s.userId || undefined, traits: traits || {} });
     },
     // Gives (or withdraws) consent; while waiting for it, nothing is sent. Recorded on the

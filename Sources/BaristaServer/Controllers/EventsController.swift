@@ -1,5 +1,6 @@
 import BaristaCore
 import BaristaEngine
+import Crypto
 import Foundation
 import Hummingbird
 
@@ -22,11 +23,18 @@ struct EventsController {
         let (elements, base) = try Self.elements(of: body, limits: limits)
         let validator = EventValidator(limits: limits)
         let now = engine.currentTime
+        let settings = try await engine.settings(site: caller.site)
+        let verifier = caller.scope == .publishable && settings.requireUserHash ? UserHashVerifier(secret: settings.identitySecret) : nil
         var valid: [Event] = []
         var rejected: [JSONValue] = []
         for (index, element) in elements.enumerated() {
             switch validator.validate(element, at: base(index), now: now) {
-            case .success(let event): valid.append(event)
+            case .success(let event):
+                if let verifier, let problem = verifier.problem(with: event, element: element, at: base(index)) {
+                    rejected.append(ValidationErrors([problem]).rejectedEntry(index: index))
+                } else {
+                    valid.append(event)
+                }
             case .failure(let failure):
                 rejected.append(failure.rejectedEntry(index: index))
             }
@@ -55,5 +63,60 @@ struct EventsController {
             throw BaristaError.tooLarge("a batch holds at most \(limits.maxBatchEvents) events; this one has \(elements.count)", field: "/batch")
         }
         return (elements, { JSONPointer("/batch").appending($0) })
+    }
+}
+
+/// `require_user_hash`: a publishable-key event that names a person by `user_id` (or, for an
+/// `alias`, by `previous_id` too) must carry `user_hash` = hex HMAC-SHA256(`identity_secret`,
+/// `user_id`), computed by the shop's server, so that a browser cannot claim someone else's profile.
+struct UserHashVerifier {
+    let key: SymmetricKey?
+
+    init(secret: String?) {
+        key = secret.map { SymmetricKey(data: Array($0.utf8)) }
+    }
+
+    /// What is wrong with the event's `user_hash`, or nil when it is right or not needed.
+    func problem(with event: Event, element: JSONValue, at base: JSONPointer) -> FieldError? {
+        guard let userID = event.userID else { return nil }
+        let pointer = base.appending("user_hash").description
+        guard let key else { return FieldError(field: pointer, message: "cannot be checked: the site requires user_hash but has no identity_secret") }
+        guard let given = (element["user_hash"] ?? element["userHash"])?.stringValue else {
+            return FieldError(field: pointer, message: "is required with user_id: hex HMAC-SHA256(identity_secret, user_id), from your server")
+        }
+        let expected = HMAC<SHA256>.authenticationCode(for: Array(userID.utf8), using: key)
+        guard let bytes = Self.bytes(hex: given), bytes.count == 32, Self.equal(bytes, Array(expected)) else {
+            return FieldError(field: pointer, message: "does not match user_id")
+        }
+        return nil
+    }
+
+    /// Compares in time independent of where the first difference is.
+    static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        var difference: UInt8 = 0
+        for index in a.indices { difference |= a[index] ^ b[index] }
+        return difference == 0
+    }
+
+    static func bytes(hex: String) -> [UInt8]? {
+        let digits = Array(hex.utf8)
+        guard digits.count % 2 == 0 else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(digits.count / 2)
+        for index in stride(from: 0, to: digits.count, by: 2) {
+            guard let high = Self.value(digits[index]), let low = Self.value(digits[index + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+        }
+        return bytes
+    }
+
+    private static func value(_ digit: UInt8) -> UInt8? {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }
