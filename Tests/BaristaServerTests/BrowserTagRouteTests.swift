@@ -103,3 +103,27 @@ extension BrowserTagRouteTests {
         }
     }
 }
+
+extension BrowserTagRouteTests {
+    @Test func requireUserHashAlsoGuardsRecommendationsRankingAndDecisions() async throws {
+        let h = try await ServerHarness()
+        let secret = "identity-secret-0123456789"
+        let hash = HMAC<SHA256>.authenticationCode(for: Array("u42".utf8), using: SymmetricKey(data: Array(secret.utf8))).map { String(format: "%02x", $0) }.joined()
+        try await h.test { client in
+            _ = try await client.send(.patch, "/v1/settings", json: ["require_user_hash": true, "identity_secret": .string(secret)])
+            let bodies: [(String, JSONValue)] = [
+                ("/v1/recommendations", ["strategy": "trending"]), ("/v1/rank", ["items": ["a", "b"]]), ("/v1/decide", ["placements": ["home"]]),
+            ]
+            for (path, body) in bodies {
+                var claimed = body.objectValue ?? [:]
+                claimed["user"] = ["user_id": "u42"]
+                let refused = try await client.send(.post, path, key: h.publishableKey, json: .object(claimed))
+                #expect(refused.status == .forbidden && refused.json["errors"]?.arrayValue?.first?["field"] == "/user/user_hash", "\(path)")
+                claimed["user"] = ["user_id": "u42", "user_hash": .string(hash)]
+                #expect(try await client.send(.post, path, key: h.publishableKey, json: .object(claimed)).status == .ok, "\(path)")
+                claimed["user"] = ["anonymous_id": "a1"]
+                #expect(try await client.send(.post, path, key: h.publishableKey, json: .object(claimed)).status == .ok, "\(path)")
+            }
+        }
+    }
+}

@@ -7,10 +7,15 @@ public struct UserReference: Sendable, Hashable {
     /// `anonymous_id`: the browser's or app's id of the person, when known.
     public var anonymousID: String?
 
+    /// `user_hash`: hex HMAC-SHA256(identity_secret, user_id), which a browser must send with a
+    /// `user_id` when the site sets `require_user_hash`.
+    public var userHash: String?
+
     /// A reference by either id or both; at least one should be set.
-    public init(userID: String? = nil, anonymousID: String? = nil) {
+    public init(userID: String? = nil, anonymousID: String? = nil, userHash: String? = nil) {
         self.userID = userID
         self.anonymousID = anonymousID
+        self.userHash = userHash
     }
 
     /// Reads `user` at `pointer`: an object with `user_id` and/or `anonymous_id` (camelCase accepted),
@@ -28,7 +33,8 @@ public struct UserReference: Sendable, Hashable {
             }
             return text
         }
-        let reference = UserReference(userID: id(["user_id", "userId"]), anonymousID: id(["anonymous_id", "anonymousId"]))
+        let reference = UserReference(
+            userID: id(["user_id", "userId"]), anonymousID: id(["anonymous_id", "anonymousId"]), userHash: id(["user_hash", "userHash"]))
         if errors.isEmpty, reference.userID == nil, reference.anonymousID == nil {
             errors.append(FieldError(field: pointer.description, message: "must name user_id or anonymous_id"))
         }

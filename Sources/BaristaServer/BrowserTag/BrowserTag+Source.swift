@@ -35,6 +35,7 @@ extension BrowserTag {
   function user() {
     var u = { anonymous_id: s.aid };
     if (s.userId) u.user_id = s.userId;
+    if (s.userId && s.userHash) u.user_hash = s.userHash;
     return u;
   }
   function enqueue(event) {

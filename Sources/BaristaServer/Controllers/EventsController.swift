@@ -91,6 +91,21 @@ struct UserHashVerifier {
         return nil
     }
 
+    /// Refuses (403) a publishable-key request that names a person by `user_id` without the
+    /// right `user_hash` when the site requires one: recommendations, rankings and decisions for
+    /// someone are as personal as their events.
+    static func require(_ user: UserReference?, caller: Caller, engine: Engine) async throws {
+        guard caller.scope == .publishable, let user, let userID = user.userID else { return }
+        let settings = try await engine.settings(site: caller.site)
+        guard settings.requireUserHash else { return }
+        let verifier = UserHashVerifier(secret: settings.identitySecret)
+        let element: JSONValue = user.userHash.map { ["user_hash": .string($0)] } ?? [:]
+        let probe = Event(kind: .track, name: "check", userID: userID, messageID: "check", timestamp: Date(), receivedAt: Date())
+        if let problem = verifier.problem(with: probe, element: element, at: JSONPointer("/user")) {
+            throw APIError(status: .forbidden, title: "Forbidden", detail: "user_hash " + problem.message, errors: [problem])
+        }
+    }
+
     /// Compares in time independent of where the first difference is.
     static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         guard a.count == b.count else { return false }

@@ -69,6 +69,7 @@ struct ExperiencesController {
             let caller = try context.requireCaller()
             let body = try await JSONIO.body(request, limits: limits)
             let parsed = try DecideRequest.parse(body).mapError { BaristaError.invalid($0.errors) }.get()
+            try await UserHashVerifier.require(parsed.user, caller: try context.requireCaller(), engine: engine)
             let decisions = try await engine.decide(parsed, site: caller.site)
             return JSONIO.response(["decisions": .array(decisions.map(\.json))])
         }

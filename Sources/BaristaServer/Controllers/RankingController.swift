@@ -15,6 +15,7 @@ struct RankingController {
             let caller = try context.requireCaller()
             let body = try await JSONIO.body(request, limits: limits)
             let parsed = try RankRequest.parse(body).mapError { BaristaError.invalid($0.errors) }.get()
+            try await UserHashVerifier.require(parsed.user, caller: try context.requireCaller(), engine: engine)
             return JSONIO.response(json: try await engine.rank(parsed, site: caller.site).jsonText)
         }
         routes.on(.get, "/v1/items/{item_id}/audience", "The people most likely to engage with an item, also a brand-new one",

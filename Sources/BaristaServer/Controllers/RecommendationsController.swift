@@ -14,6 +14,7 @@ struct RecommendationsController {
             let caller = try context.requireCaller()
             let body = try await JSONIO.body(request, limits: limits)
             let parsed = try RecommendationRequest.parse(body).mapError { BaristaError.invalid($0.errors) }.get()
+            try await UserHashVerifier.require(parsed.user, caller: try context.requireCaller(), engine: engine)
             let result = try await engine.recommend(parsed, site: caller.site)
             return JSONIO.response(json: RecommendationResult.answerText(result))
         }
