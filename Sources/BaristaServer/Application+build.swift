@@ -34,7 +34,7 @@ public func buildRouter(engine: Engine, metrics: ServerMetrics, limits: Limits =
     router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.add(middleware: CORSMiddleware(engine: engine))
     router.add(middleware: ProblemMiddleware())
-    router.add(middleware: AuthMiddleware(engine: engine))
+    router.add(middleware: AuthMiddleware(engine: engine, limiter: RateLimiter()))
     let routes = RouteTable(router: router)
     OperationsController(engine: engine, metrics: metrics).register(on: routes)
     BrowserTagController().register(on: routes)

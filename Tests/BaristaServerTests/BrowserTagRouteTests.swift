@@ -6,7 +6,8 @@ import HummingbirdTesting
 import Crypto
 import Testing
 
-/// `/sdk/barista.js`, CORS for the site's `allowed_origins`, and what a publishable key may do from a browser.
+/// `/sdk/barista.js`, CORS for the site's `allowed_origins`, what a publishable key may do from a
+/// browser (`require_user_hash`), and each key's rate limit.
 struct BrowserTagRouteTests {
     @Test func theTagIsServedWithCachingHeadersAndAValidator() async throws {
         let h = try await ServerHarness()
@@ -124,6 +125,22 @@ extension BrowserTagRouteTests {
                 claimed["user"] = ["anonymous_id": "a1"]
                 #expect(try await client.send(.post, path, key: h.publishableKey, json: .object(claimed)).status == .ok, "\(path)")
             }
+        }
+    }
+}
+
+extension BrowserTagRouteTests {
+    @Test func eachKeyIsHeldToTheSitesRateLimit() async throws {
+        let h = try await ServerHarness()
+        try await h.test { client in
+            _ = try await client.send(.patch, "/v1/settings", json: ["rate_limit_per_second": 3])
+            var statuses: [Int] = []
+            for _ in 0..<5 { statuses.append(Int(try await client.send(.get, "/v1/triggers", key: h.publishableKey).status.code)) }
+            #expect(statuses.prefix(3) == [403, 403, 403] && statuses.suffix(2) == [429, 429], "a refused call still counts: \(statuses)")
+            let limited = try await client.send(.get, "/v1/settings", key: h.publishableKey)
+            #expect(limited.status == .tooManyRequests && Int(limited.headers[.retryAfter] ?? "") ?? 0 >= 1)
+            #expect(limited.json["status"] == 429 && limited.headers[.contentType] == "application/problem+json")
+            #expect(try await client.send(.get, "/v1/settings").status == .ok, "the secret key has its own bucket")
         }
     }
 }

@@ -4,9 +4,12 @@ import Hummingbird
 
 /// Finds the caller of `/v1` routes from `Authorization: Bearer <key>` (or `?key=pk_…` on
 /// `POST /v1/events`, for `navigator.sendBeacon`); 401 when there is no valid key.
+///
+/// Then applies the site's `rate_limit_per_second` to the key: 429 with `Retry-After` beyond it.
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = BaristaRequestContext
     let engine: Engine
+    let limiter: RateLimiter
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.uri.path.hasPrefix("/v1/") else { return try await next(request, context) }
@@ -31,6 +34,13 @@ struct AuthMiddleware: RouterMiddleware {
         guard let (site, scope) = await engine.authenticate(key) else {
             throw APIError(status: .unauthorized, title: "Unauthorized", detail: "the API key is unknown or revoked",
                 headers: [.wwwAuthenticate: "Bearer"])
+        }
+        let rate = (try? await engine.settings(site: site))?.rateLimitPerSecond ?? 0
+        if let wait = limiter.take(String(key.prefix(APIKeyRecord.prefixLength)), rate: rate) {
+            let seconds = max(1, Int(wait.rounded(.up)))
+            throw APIError(status: .tooManyRequests, title: "Too Many Requests",
+                detail: "this key may make \(rate.formatted()) requests a second (rate_limit_per_second); try again in \(seconds) s",
+                headers: [.retryAfter: String(seconds)])
         }
         var context = context
         context.caller = Caller(site: site, scope: scope)
