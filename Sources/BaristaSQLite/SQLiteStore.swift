@@ -39,6 +39,13 @@ public final class SQLiteStore: BaristaStore, SiteStore, EventStore, ProfileStor
         (try? await writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
     }
 
+    /// How many sites and events the store holds (what `barista backup` and `restore` report).
+    public func summary() async throws -> (sites: Int, events: Int) {
+        try await writer.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM sites") ?? 0, try Int.fetchOne(db, sql: "SELECT count(*) FROM events") ?? 0)
+        }
+    }
+
     /// Makes a consistent copy of the whole database into `path` (SQLite's online backup API).
     public func backup(to path: String) throws {
         let destination = try DatabaseQueue(path: path)
