@@ -1,0 +1,102 @@
+import Foundation
+
+/// One event as queued and sent to `POST /v1/events` (the Segment spec).
+///
+/// The client stamps ``messageID`` and ``timestamp`` when the event is recorded, so a retried
+/// batch is recognised by the server and counted as duplicates, never stored twice.
+public struct BaristaEvent: Sendable, Hashable, Codable {
+    /// The Segment event types.
+    public enum Kind: String, Sendable, Hashable, Codable {
+        /// An action (`Product Viewed`, `Order Completed`, your own names).
+        case track
+        /// Who the person is: traits, and the link between anonymous and user ids.
+        case identify
+        /// A web page view.
+        case page
+        /// An app screen view.
+        case screen
+        /// Merges `previous_id`'s profile into `user_id`'s.
+        case alias
+    }
+
+    /// `type`.
+    public var kind: Kind
+    /// `event`: the name of a track event.
+    public var event: String?
+    /// `name`: the name of a page or screen.
+    public var name: String?
+    /// `user_id`.
+    public var userID: String?
+    /// `anonymous_id`.
+    public var anonymousID: String?
+    /// `previous_id` of an alias.
+    public var previousID: String?
+    /// `message_id`: unique per event; what makes retries idempotent.
+    public var messageID: String
+    /// `timestamp`: when the event happened (the call, not the upload).
+    public var timestamp: Date
+    /// `properties` of a track, page or screen event.
+    public var properties: [String: JSONValue]?
+    /// `traits` of an identify event.
+    public var traits: [String: JSONValue]?
+    /// `context`: `channel`, `locale`, `app`… whatever describes where it happened.
+    public var context: [String: JSONValue]?
+
+    /// An event; ``messageID`` defaults to a fresh UUID and ``timestamp`` to now.
+    public init(
+        kind: Kind, event: String? = nil, name: String? = nil, userID: String? = nil, anonymousID: String? = nil,
+        previousID: String? = nil, messageID: String = UUID().uuidString.lowercased(), timestamp: Date = Date(),
+        properties: [String: JSONValue]? = nil, traits: [String: JSONValue]? = nil, context: [String: JSONValue]? = nil
+    ) {
+        self.kind = kind
+        self.event = event
+        self.name = name
+        self.userID = userID
+        self.anonymousID = anonymousID
+        self.previousID = previousID
+        self.messageID = messageID
+        self.timestamp = timestamp
+        self.properties = properties
+        self.traits = traits
+        self.context = context
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case kind = "type", event, name, userID = "user_id", anonymousID = "anonymous_id", previousID = "previous_id"
+        case messageID = "message_id", timestamp, properties, traits, context
+    }
+}
+
+/// What a flush achieved: the server's counts over every batch sent, and the events it refused.
+public struct FlushReport: Sendable, Hashable {
+    /// Events newly stored.
+    public var accepted: Int = 0
+    /// Events the server already had (a retried `message_id`): not stored again.
+    public var duplicates: Int = 0
+    /// Events refused as invalid; they are dropped from the queue, since sending them again
+    /// cannot succeed.
+    public var rejected: [RejectedEvent] = []
+
+    /// An empty report.
+    public init() {}
+}
+
+/// An event the server refused, with the fields at fault.
+public struct RejectedEvent: Sendable, Hashable {
+    /// The event as it was sent.
+    public var event: BaristaEvent
+    /// The problems, located by JSON Pointers into the batch as sent (`/batch/3/properties/product_id`).
+    public var errors: [FieldProblem]
+}
+
+/// The `202` answer of `POST /v1/events`.
+struct BatchAnswer: Decodable {
+    struct Rejection: Decodable {
+        var index: Int
+        var errors: [FieldProblem]
+    }
+
+    var accepted: Int
+    var duplicates: Int
+    var rejected: [Rejection]
+}

@@ -1,8 +1,0 @@
-import BaristaClient
-import Testing
-
-struct BaristaClientTests {
-    @Test func theClientSpeaksVersionOne() {
-        #expect(BaristaClientVersion.api == "v1")
-    }
-}
