@@ -91,6 +91,27 @@ struct EventsTests {
         #expect(export.messageIDs.filter(sent.contains).sorted() == sent.sorted())
     }
 
+    @Test func eventsSentAgainAfterACrashAreCountedAsDuplicates() async throws {
+        let server = try await LiveBarista.start()
+        defer { Task { await server.stop() } }
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let queueFile = directory.appendingPathComponent("barista-queue.jsonl")
+
+        // Given a batch the server stored, but whose answer the app never saw (it crashed first)
+        let first = server.client { $0.storageDirectory = directory }
+        for step in 1...3 { try await first.track("Onboarding Step", properties: ["step": .number(Double(step))]) }
+        let beforeCrash = try Data(contentsOf: queueFile)
+        #expect(try await first.flush().accepted == 3)
+        try beforeCrash.write(to: queueFile)
+
+        // When the relaunched app sends it again
+        let report = try await server.client { $0.storageDirectory = directory }.flush()
+
+        // Then nothing is stored twice
+        #expect(report.accepted == 0 && report.duplicates == 3)
+    }
+
     @Test func aFlushRetriesUntilTheServerComesUp() async throws {
         // Given a port where no server listens yet
         let probe = try await LiveBarista.start()

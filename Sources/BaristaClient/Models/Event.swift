@@ -65,6 +65,46 @@ public struct BaristaEvent: Sendable, Hashable, Codable {
         case kind = "type", event, name, userID = "user_id", anonymousID = "anonymous_id", previousID = "previous_id"
         case messageID = "message_id", timestamp, properties, traits, context
     }
+
+    /// Decodes an event; `timestamp` is RFC 3339 text (or Unix seconds), whatever the decoder's date strategy.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try c.decode(Kind.self, forKey: .kind)
+        event = try c.decodeIfPresent(String.self, forKey: .event)
+        name = try c.decodeIfPresent(String.self, forKey: .name)
+        userID = try c.decodeIfPresent(String.self, forKey: .userID)
+        anonymousID = try c.decodeIfPresent(String.self, forKey: .anonymousID)
+        previousID = try c.decodeIfPresent(String.self, forKey: .previousID)
+        messageID = try c.decode(String.self, forKey: .messageID)
+        if let seconds = try? c.decode(Double.self, forKey: .timestamp) {
+            timestamp = Date(timeIntervalSince1970: seconds)
+        } else {
+            let text = try c.decode(String.self, forKey: .timestamp)
+            guard let date = Coding.parseTime(text) else {
+                throw DecodingError.dataCorruptedError(forKey: .timestamp, in: c, debugDescription: "not an RFC 3339 time: \(text)")
+            }
+            timestamp = date
+        }
+        properties = try c.decodeIfPresent([String: JSONValue].self, forKey: .properties)
+        traits = try c.decodeIfPresent([String: JSONValue].self, forKey: .traits)
+        context = try c.decodeIfPresent([String: JSONValue].self, forKey: .context)
+    }
+
+    /// Encodes the event as `POST /v1/events` reads it, `timestamp` as RFC 3339 with milliseconds.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kind, forKey: .kind)
+        try c.encodeIfPresent(event, forKey: .event)
+        try c.encodeIfPresent(name, forKey: .name)
+        try c.encodeIfPresent(userID, forKey: .userID)
+        try c.encodeIfPresent(anonymousID, forKey: .anonymousID)
+        try c.encodeIfPresent(previousID, forKey: .previousID)
+        try c.encode(messageID, forKey: .messageID)
+        try c.encode(Coding.formatTime(timestamp), forKey: .timestamp)
+        try c.encodeIfPresent(properties, forKey: .properties)
+        try c.encodeIfPresent(traits, forKey: .traits)
+        try c.encodeIfPresent(context, forKey: .context)
+    }
 }
 
 /// What a flush achieved: the server's counts over every batch sent, and the events it refused.
