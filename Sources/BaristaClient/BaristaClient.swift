@@ -18,7 +18,7 @@ import FoundationNetworking
 /// ```
 public final class BaristaClient: Sendable {
     /// The version of this library, sent in `User-Agent` and in each event's `context.library`.
-    public static let version = "1.0.0"
+    public static let version = "0.1.0"
 
     /// The configuration the client was made with.
     public let configuration: Configuration

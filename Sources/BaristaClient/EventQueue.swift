@@ -10,6 +10,8 @@ actor EventQueue {
     private(set) var identity: Identity
     private var flushing: Task<FlushReport, any Error>?
     private var timer: Task<Void, Never>?
+    /// When the last flush that gave up began; a full batch does not trigger another flush within one interval of it.
+    private var lastFailure: ContinuousClock.Instant?
 
     init(configuration: BaristaClient.Configuration, transport: Transport) {
         self.configuration = configuration
@@ -43,7 +45,8 @@ actor EventQueue {
         } else {
             try? file?.append(event)
         }
-        if timer != nil, flushing == nil, events.count >= configuration.batchSize {
+        let backingOff = lastFailure.map { ContinuousClock.now - $0 < configuration.flushInterval } ?? false
+        if timer != nil, flushing == nil, !backingOff, events.count >= configuration.batchSize {
             Task { _ = try? await self.flush() }
         }
     }
@@ -89,6 +92,7 @@ actor EventQueue {
     private func drain() async throws -> FlushReport {
         // Cleared in the same turn that finds the queue empty, so a later flush never joins a finished one.
         defer { flushing = nil }
+        lastFailure = ContinuousClock.now
         var report = FlushReport()
         var limit = min(max(1, configuration.batchSize), 1000)
         defer { if !report.rejected.isEmpty { configuration.onRejected?(report.rejected) } }
@@ -117,6 +121,7 @@ actor EventQueue {
             }
             remove(batch)
         }
+        lastFailure = nil
         return report
     }
 
