@@ -68,11 +68,13 @@ extension Engine {
 
 /// The engine's background upkeep: store maintenance and the recommendation log every few
 /// seconds, a profile checkpoint every `interval`, a live-model checkpoint every `liveInterval`,
-/// and a last checkpoint of both at graceful shutdown.
+/// the `retention_days` purge hourly, and a last checkpoint of both at graceful shutdown.
 public struct CheckpointService: Service {
     let engine: Engine
     let interval: Swift.Duration
     let liveInterval: Swift.Duration
+    /// How often `retention_days` is applied.
+    static let purgeInterval = Swift.Duration.seconds(3_600)
 
     /// Upkeep for `engine`, checkpointing its profiles every `interval` (30 s by default) and its
     /// live models every `liveInterval` (5 minutes: they are larger, and the replay after a crash
@@ -98,6 +100,8 @@ public struct CheckpointService: Service {
             continuation.onTermination = { _ in task.cancel() }
         }
         var elapsed = Swift.Duration.zero, sinceCheckpoint = Swift.Duration.zero, sinceLive = Swift.Duration.zero
+        // The first retention purge a minute after start, then hourly.
+        var sincePurge = Self.purgeInterval - .seconds(60)
         for await _ in ticks.cancelOnGracefulShutdown() {
             do {
                 try await engine.flushRecommendationLog()
@@ -117,6 +121,11 @@ public struct CheckpointService: Service {
                     sinceLive = .zero
                     try await engine.checkpointLiveModels()
                 }
+                sincePurge += tick
+                if sincePurge >= Self.purgeInterval {
+                    sincePurge = .zero
+                    try await engine.purgeExpired()
+                }
             } catch {
                 engine.logger.error("background upkeep failed", metadata: ["error": "\(error)"])
             }
@@ -125,5 +134,26 @@ public struct CheckpointService: Service {
         try await engine.checkpoint()
         try await engine.checkpointLiveModels()
         engine.logger.info("profiles and live models checkpointed at shutdown")
+    }
+}
+
+extension Engine {
+    /// Applies each site's `retention_days`: deletes events older than that which the checkpoints
+    /// already include, and the recommendation log, decisions and finished messages as old.
+    /// Returns the counts per site that had something to delete.
+    @discardableResult
+    public func purgeExpired() async throws -> [SiteID: PurgeCounts] {
+        var purged: [SiteID: PurgeCounts] = [:]
+        for runtime in await directory.all {
+            guard let days = runtime.state.withLock({ $0.site.settings.retentionDays }) else { continue }
+            let counts = try await store.purge(site: runtime.id, before: now().addingTimeInterval(-Double(days) * 86_400))
+            if counts.events > 0 || counts.derived > 0 {
+                purged[runtime.id] = counts
+                logger.info("retention purge", metadata: [
+                    "site.id": "\(runtime.id)", "retention_days": "\(days)", "events": "\(counts.events)", "derived": "\(counts.derived)",
+                ])
+            }
+        }
+        return purged
     }
 }

@@ -400,5 +400,36 @@ public struct StoreCompatTests: Sendable {
             _ = try await store.erase(site: site.id, profiles: [ProfileID("s")])
             #expect(try await store.message("m1", site: site.id) == nil)
         },
+        Case(description: "a retention purge deletes only checkpointed old events, old logs and finished messages") { store in
+            let site = Fixtures.site()
+            try await store.createSite(site)
+            let old = Fixtures.now.addingTimeInterval(-40 * 86_400), cutoff = Fixtures.now.addingTimeInterval(-30 * 86_400)
+            func event(_ message: String, at: Date) -> StoredEvent {
+                StoredEvent(siteID: site.id, profileID: ProfileID("p"), event: Fixtures.track("Product Viewed", user: "p", message: message, at: at))
+            }
+            let seqs = try await store.append(EventAppend(site: site.id, events: [event("o1", at: old), event("n1", at: Fixtures.now), event("o2", at: old)], links: []))
+            try await store.saveProfiles(site: site.id, changed: [], removed: [], checkpoint: seqs[1]!)
+            try await store.saveLiveModels([1], through: seqs[2]!, site: site.id)
+            try await store.recordDecisions([
+                Decision(id: "d-old", experience: "e", placement: "x", variant: "a", control: false, holdout: false, probability: 1,
+                    profileID: ProfileID("p"), at: old, features: []),
+                Decision(id: "d-new", experience: "e", placement: "x", variant: "a", control: false, holdout: false, probability: 1,
+                    profileID: ProfileID("p"), at: Fixtures.now, features: []),
+            ], site: site.id)
+            var finished = OutboxMessage(id: "m-old", trigger: "t", channel: "email", profileID: ProfileID("p"), status: .delivered, dueAt: old,
+                createdAt: old)
+            let pending = OutboxMessage(id: "m-pending", trigger: "t", channel: "email", profileID: ProfileID("p"), status: .scheduled, dueAt: old,
+                createdAt: old)
+            try await store.applyOutbox([.schedule(finished), .schedule(pending)], site: site.id)
+            finished.deliveredAt = old
+            try await store.applyOutbox([.update(finished)], site: site.id)
+            let counts = try await store.purge(site: site.id, before: cutoff)
+            #expect(counts.events == 1, "o2 is after the profile checkpoint: a restart still replays it")
+            #expect(try await store.events(site: site.id, after: 0, limit: 10).map(\.event.messageID) == ["n1", "o2"])
+            #expect(try await store.decisions(site: site.id, since: .distantPast).map(\.decision.id) == ["d-new"])
+            #expect(try await store.message("m-old", site: site.id) == nil)
+            #expect(try await store.message("m-pending", site: site.id) != nil)
+            #expect(counts.derived == 2)
+        },
     ]
 }

@@ -30,6 +30,10 @@ public protocol EventStore: Sendable {
     ) async throws -> [EventOccurrence]
     /// Every identity link of a site.
     func identityLinks(site: SiteID) async throws -> [IdentityLink]
+    /// Deletes what is older than `before` (`retention_days`): events the profile and live-model
+    /// checkpoints already include (so no replay needs them), the recommendation log, decisions
+    /// and conversions, and finished outbox messages. Profiles keep what they folded in.
+    func purge(site: SiteID, before: Date) async throws -> PurgeCounts
     /// Removes these profiles' events, identity links and stored state, the outcomes of the
     /// recommendation log that name them, their decisions and conversions, and their outbox messages.
     func erase(site: SiteID, profiles: [ProfileID]) async throws -> ErasureCounts
@@ -50,6 +54,20 @@ public protocol CatalogStore: Sendable {
     /// Deletes an item; returns whether it existed.
     func deleteItem(_ id: ItemID, site: SiteID) async throws -> Bool
     func items(site: SiteID) async throws -> [Item]
+}
+
+/// What a retention purge deleted.
+public struct PurgeCounts: Sendable, Hashable {
+    /// Events deleted from the log.
+    public var events: Int
+    /// Recommendation impressions and outcomes, decisions and conversions, and finished messages deleted.
+    public var derived: Int
+
+    /// Counts of deleted rows.
+    public init(events: Int, derived: Int) {
+        self.events = events
+        self.derived = derived
+    }
 }
 
 /// One occurrence of a named event, as a segment's tally counts it.
