@@ -43,9 +43,11 @@ final class LiveServer: @unchecked Sendable {
     let url: URL
     private let stderrPipe = Pipe()
 
-    /// Starts `barista serve --port 0` on `dataDir` and waits for its "listening on" line.
-    init(dataDir: String) throws {
+    /// Starts `barista serve --port 0` on `dataDir` (with `environment` added to this process's)
+    /// and waits for its "listening on" line.
+    init(dataDir: String, environment: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: BaristaProcess.binary)
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new } }
         process.arguments = ["serve", "--data-dir", dataDir, "--port", "0", "--log-format", "text"]
         let out = Pipe()
         process.standardOutput = out

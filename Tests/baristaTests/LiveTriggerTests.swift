@@ -50,8 +50,8 @@ struct LiveTriggerTests {
         server.stop(signal: SIGKILL)
         #expect(receiver.deliveries.isEmpty, "killed before it was due")
 
-        let restarted = try LiveServer(dataDir: dataDir)
-        defer { restarted.stop(signal: SIGTERM) }
+        // At the most talkative log level: no key or secret may appear in the logs.
+        let restarted = try LiveServer(dataDir: dataDir, environment: ["BARISTA_LOG_LEVEL": "trace"])
         #expect(try await Self.waitFor(15) { receiver.deliveries.count >= 1 })
         try await Task.sleep(for: .seconds(2))
         #expect(receiver.deliveries.count == 1, "delivered once")
@@ -70,5 +70,9 @@ struct LiveTriggerTests {
         #expect(late < 5, "delivered \(late) s after it fell due")
         let delivered = try JSON.parse(try await restarted.request("GET", "/v1/messages?status=delivered", key: keys.secret).body)
         #expect(delivered["messages"]?.arrayValue?.count == 2)
+        #expect(restarted.stop(signal: SIGTERM) == 0)
+        let logs = restarted.logs()
+        #expect(!logs.isEmpty)
+        for secret in [keys.secret, keys.publishable, Self.secret] { #expect(!logs.contains(secret), "a secret in the logs") }
     }
 }
