@@ -34,7 +34,8 @@ public func buildRouter(engine: Engine, metrics: ServerMetrics, limits: Limits =
     router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.add(middleware: CORSMiddleware(engine: engine))
     router.add(middleware: ProblemMiddleware())
-    router.add(middleware: AuthMiddleware(engine: engine, limiter: RateLimiter()))
+    // The limiter reads the engine's clock, so tests that fix the clock get no refill between requests.
+    router.add(middleware: AuthMiddleware(engine: engine, limiter: RateLimiter { engine.currentTime.timeIntervalSince1970 }))
     let routes = RouteTable(router: router)
     OperationsController(engine: engine, metrics: metrics).register(on: routes)
     BrowserTagController().register(on: routes)

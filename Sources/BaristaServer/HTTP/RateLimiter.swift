@@ -12,8 +12,8 @@ final class RateLimiter: Sendable {
     private let buckets = Mutex<[String: Bucket]>([:])
     private let clock: @Sendable () -> TimeInterval
 
-    /// A limiter reading `clock` (monotonic seconds; tests pass their own).
-    init(clock: @escaping @Sendable () -> TimeInterval = { ProcessInfo.processInfo.systemUptime }) {
+    /// A limiter reading `clock` (seconds; the server passes the engine's clock).
+    init(clock: @escaping @Sendable () -> TimeInterval) {
         self.clock = clock
     }
 
@@ -24,7 +24,7 @@ final class RateLimiter: Sendable {
         let now = clock()
         return buckets.withLock { buckets in
             var bucket = buckets[key] ?? Bucket(tokens: rate, updated: now)
-            bucket.tokens = min(rate, bucket.tokens + (now - bucket.updated) * rate)
+            bucket.tokens = min(rate, bucket.tokens + max(0, now - bucket.updated) * rate)
             bucket.updated = now
             defer {
                 buckets[key] = bucket
