@@ -31,12 +31,19 @@ extension BaristaClient {
     ///   - userID: Your id of the person.
     ///   - traits: `name`, `email`, `birthday`, `address{city,country}`, anything else.
     ///   - anonymousID: For servers: the anonymous id to link (the app's own is used in the app role).
+    ///   - userHash: For sites that set `require_user_hash`: hex HMAC-SHA256(identity_secret, userID),
+    ///     computed by your server. In the app role it is kept and sent with the user's later
+    ///     events and requests.
     /// - Throws: ``BaristaClientError/invalidRequest(_:)`` when `userID` is empty.
     @discardableResult
-    public func identify(userID: String, traits: [String: JSONValue] = [:], anonymousID: String? = nil) async throws -> BaristaEvent {
+    public func identify(userID: String, traits: [String: JSONValue] = [:], anonymousID: String? = nil, userHash: String? = nil) async throws
+        -> BaristaEvent
+    {
         guard !userID.isEmpty else { throw BaristaClientError.invalidRequest("identify needs a non-empty user id") }
-        if configuration.role == .app { await queue.setUser(userID) }
-        return try await record(BaristaEvent(kind: .identify, userID: userID, anonymousID: anonymousID, traits: traits), context: [:])
+        if configuration.role == .app { await queue.setUser(userID, hash: userHash) }
+        var event = BaristaEvent(kind: .identify, userID: userID, anonymousID: anonymousID, traits: traits)
+        event.userHash = userHash
+        return try await record(event, context: [:])
     }
 
     /// Records a web page view.
@@ -106,7 +113,7 @@ extension BaristaClient {
         get async { await queue.identity.anonymousID }
     }
 
-    /// The app's identified user, set by ``identify(userID:traits:anonymousID:)``.
+    /// The app's identified user, set by ``identify(userID:traits:anonymousID:userHash:)``.
     public var userID: String? {
         get async { await queue.identity.userID }
     }
@@ -136,6 +143,7 @@ extension BaristaClient {
             let identity = await queue.identity
             if event.userID == nil, event.anonymousID == nil { event.userID = identity.userID }
             if event.anonymousID == nil { event.anonymousID = identity.anonymousID }
+            if event.userHash == nil, event.userID != nil, event.userID == identity.userID { event.userHash = identity.userHash }
         } else if event.kind != .alias, event.userID == nil, event.anonymousID == nil {
             throw BaristaClientError.invalidRequest("an event needs a user id or an anonymous id on a server client")
         }

@@ -95,7 +95,7 @@ public final class BaristaClient: Sendable {
     func currentUser() async -> UserReference? {
         guard configuration.role == .app else { return nil }
         let identity = await queue.identity
-        return UserReference(userID: identity.userID, anonymousID: identity.anonymousID)
+        return UserReference(userID: identity.userID, anonymousID: identity.anonymousID, userHash: identity.userID == nil ? nil : identity.userHash)
     }
 }
 

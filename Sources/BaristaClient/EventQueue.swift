@@ -51,10 +51,12 @@ actor EventQueue {
         }
     }
 
-    /// Sets the identified user (nil: logged out, with a fresh anonymous id).
-    func setUser(_ userID: String?) {
+    /// Sets the identified user and their `user_hash` (nil: logged out, with a fresh anonymous id).
+    func setUser(_ userID: String?, hash: String? = nil) {
         if let userID {
+            if identity.userID != userID { identity.userHash = nil }
             identity.userID = userID
+            if let hash { identity.userHash = hash }
         } else {
             identity = .fresh()
         }

@@ -42,10 +42,12 @@ struct QueueFile: Sendable {
 struct Identity: Sendable, Codable, Equatable {
     var anonymousID: String
     var userID: String?
+    /// The user's `user_hash`, for sites that set `require_user_hash`.
+    var userHash: String?
 
-    private enum CodingKeys: String, CodingKey { case anonymousID = "anonymous_id", userID = "user_id" }
+    private enum CodingKeys: String, CodingKey { case anonymousID = "anonymous_id", userID = "user_id", userHash = "user_hash" }
 
-    static func fresh() -> Identity { Identity(anonymousID: UUID().uuidString.lowercased(), userID: nil) }
+    static func fresh() -> Identity { Identity(anonymousID: UUID().uuidString.lowercased(), userID: nil, userHash: nil) }
 
     static func load(_ url: URL?) -> Identity? {
         guard let url, let data = try? Data(contentsOf: url) else { return nil }

@@ -1,4 +1,5 @@
 import BaristaClient
+import Crypto
 import Foundation
 import Testing
 
@@ -62,5 +63,30 @@ struct PersonalizationTests {
             #expect(error.problem?.errors.map(\.field) == ["/context/item_id"])
             #expect(!error.isTransient)
         }
+    }
+}
+
+extension PersonalizationTests {
+    @Test func onASiteThatRequiresUserHashesTheAppSendsTheHashItWasGiven() async throws {
+        let server = try await Self.shop()
+        defer { Task { await server.stop() } }
+        let secret = "identity-secret-0123456789"
+        #expect(try await server.admin("PATCH", "/v1/settings", #"{"require_user_hash":true,"identity_secret":"\#(secret)"}"#) == 200)
+        // What the shop's server computes: hex HMAC-SHA256(identity_secret, user id).
+        let computed = HMAC<SHA256>.authenticationCode(for: Array("u1".utf8), using: SymmetricKey(data: Array(secret.utf8)))
+            .map { String(format: "%02x", $0) }.joined()
+        let forged = String(repeating: "ab", count: 32)
+        let app = server.client()
+        try await app.identify(userID: "u1", traits: ["email": "u1@example.com"], userHash: computed)
+        try await app.track("Product Viewed", properties: ["product_id": "sku-1"])
+        let report = try await app.flush()
+        #expect(report.accepted == 2 && report.rejected.isEmpty, "\(report)")
+        let picks = try await app.recommendations(RecommendationRequest(strategy: .forYou, limit: 2))
+        #expect(!picks.items.isEmpty, "the current user's requests carry the hash too")
+
+        let forger = server.client()
+        try await forger.identify(userID: "u1", userHash: forged)
+        let refused = try await forger.flush()
+        #expect(refused.accepted == 0 && refused.rejected.first?.errors.first?.field == "/batch/0/user_hash")
     }
 }

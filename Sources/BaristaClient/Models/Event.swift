@@ -31,6 +31,8 @@ public struct BaristaEvent: Sendable, Hashable, Codable {
     public var anonymousID: String?
     /// `previous_id` of an alias.
     public var previousID: String?
+    /// `user_hash`: hex HMAC-SHA256(identity_secret, user_id), from your server, for sites that set `require_user_hash`.
+    public var userHash: String?
     /// `message_id`: unique per event; what makes retries idempotent.
     public var messageID: String
     /// `timestamp`: when the event happened (the call, not the upload).
@@ -62,7 +64,7 @@ public struct BaristaEvent: Sendable, Hashable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case kind = "type", event, name, userID = "user_id", anonymousID = "anonymous_id", previousID = "previous_id"
+        case kind = "type", event, name, userID = "user_id", anonymousID = "anonymous_id", previousID = "previous_id", userHash = "user_hash"
         case messageID = "message_id", timestamp, properties, traits, context
     }
 
@@ -75,6 +77,7 @@ public struct BaristaEvent: Sendable, Hashable, Codable {
         userID = try c.decodeIfPresent(String.self, forKey: .userID)
         anonymousID = try c.decodeIfPresent(String.self, forKey: .anonymousID)
         previousID = try c.decodeIfPresent(String.self, forKey: .previousID)
+        userHash = try c.decodeIfPresent(String.self, forKey: .userHash)
         messageID = try c.decode(String.self, forKey: .messageID)
         if let seconds = try? c.decode(Double.self, forKey: .timestamp) {
             timestamp = Date(timeIntervalSince1970: seconds)
@@ -99,6 +102,7 @@ public struct BaristaEvent: Sendable, Hashable, Codable {
         try c.encodeIfPresent(userID, forKey: .userID)
         try c.encodeIfPresent(anonymousID, forKey: .anonymousID)
         try c.encodeIfPresent(previousID, forKey: .previousID)
+        try c.encodeIfPresent(userHash, forKey: .userHash)
         try c.encode(messageID, forKey: .messageID)
         try c.encode(Coding.formatTime(timestamp), forKey: .timestamp)
         try c.encodeIfPresent(properties, forKey: .properties)

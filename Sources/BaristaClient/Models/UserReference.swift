@@ -7,10 +7,14 @@ public struct UserReference: Sendable, Hashable, Codable {
     /// `anonymous_id`: the id of a device or browser before the person is known.
     public var anonymousID: String?
 
+    /// `user_hash`: needed with `user_id` from a publishable key when the site sets `require_user_hash`.
+    public var userHash: String?
+
     /// A reference by either or both ids.
-    public init(userID: String? = nil, anonymousID: String? = nil) {
+    public init(userID: String? = nil, anonymousID: String? = nil, userHash: String? = nil) {
         self.userID = userID
         self.anonymousID = anonymousID
+        self.userHash = userHash
     }
 
     /// A known person, by your user id.
@@ -22,5 +26,6 @@ public struct UserReference: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case userID = "user_id"
         case anonymousID = "anonymous_id"
+        case userHash = "user_hash"
     }
 }
