@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian machine with the Swift toolchain lacks to build Barista: SQLite's
-# and zlib's headers; with --tests also what the browser tests need: Chromium, its driver and
-# Selenium. Safe to run again; does nothing when they are there.
+# and zlib's headers; with --tests also what the browser and contract tests need: Chromium, its
+# driver, Selenium and schemathesis. Safe to run again; does nothing when they are there.
 set -euo pipefail
 need=()
 [ -f /usr/include/sqlite3.h ] || need+=(libsqlite3-dev)
@@ -21,7 +21,12 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
-if $tests && ! python3 -c "import selenium" 2>/dev/null; then
-  echo "installing selenium (PyPI)" >&2
-  python3 -m pip install -q selenium >/dev/null 2>&1 || python3 -m pip install -q --break-system-packages selenium >/dev/null
+python_need=()
+if $tests; then
+  python3 -c "import selenium" 2>/dev/null || python_need+=(selenium)
+  command -v st >/dev/null 2>&1 || python_need+=(schemathesis)
+fi
+if [ ${#python_need[@]} -gt 0 ]; then
+  echo "installing ${python_need[*]} (PyPI)" >&2
+  python3 -m pip install -q "${python_need[@]}" >/dev/null 2>&1 || python3 -m pip install -q --break-system-packages "${python_need[@]}" >/dev/null
 fi

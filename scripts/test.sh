@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: one debug build (the live-server tests start that build's binary),
-# then every Swift test, then the browser tests in headless Chromium. What a fresh machine lacks
-# is installed first.
+# then every Swift test, the browser tests in headless Chromium, and schemathesis against the
+# served OpenAPI document. What a fresh machine lacks is installed first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --tests
 swift build --build-tests
 swift test --skip-build
 python3 Tests/browser/test_browser_tag.py
+Tests/fuzz/schemathesis.sh

@@ -10,7 +10,7 @@ struct ExperiencesController {
 
     func register(on routes: RouteTable) {
         routes.on(.post, "/v1/experiences", "Create an experience (draft unless status says otherwise)", access: .secret,
-            body: OpenAPIDocument.experienceSchema) { request, context in
+            body: OpenAPIDocument.experienceSchema, status: 201) { request, context in
             let site = try context.requireSecret()
             let body = try await JSONIO.body(request, limits: limits)
             let experience = try Experience.parse(body, now: engine.currentTime).mapError { BaristaError.invalid($0.errors) }.get()
@@ -24,7 +24,8 @@ struct ExperiencesController {
             let site = try context.requireSecret()
             return JSONIO.response(try await find(context, site: site).json)
         }
-        routes.on(.put, "/v1/experiences/{key}", "Create or replace an experience", access: .secret, body: OpenAPIDocument.experienceSchema) { request, context in
+        routes.on(.put, "/v1/experiences/{key}", "Create or replace an experience", access: .secret, body: OpenAPIDocument.experienceSchema,
+            status: 201, replaces: true) { request, context in
             let site = try context.requireSecret()
             let key = try JSONIO.parameter("key", context)
             let body = try await JSONIO.body(request, limits: limits)

@@ -9,7 +9,8 @@ struct ItemsController {
     let limits: Limits
 
     func register(on routes: RouteTable) {
-        routes.on(.put, "/v1/items/{item_id}", "Create or replace an item", access: .secret, body: OpenAPIDocument.itemSchema, status: 201) { request, context in
+        routes.on(.put, "/v1/items/{item_id}", "Create or replace an item", access: .secret, body: OpenAPIDocument.itemSchema, status: 201,
+            replaces: true) { request, context in
             let site = try context.requireSecret()
             let id = try JSONIO.parameter("item_id", context)
             let body = try await JSONIO.body(request, limits: limits)

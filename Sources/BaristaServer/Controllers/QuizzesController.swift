@@ -10,7 +10,8 @@ struct QuizzesController {
     let limits: Limits
 
     func register(on routes: RouteTable) {
-        routes.on(.post, "/v1/quizzes", "Create or replace an onboarding quiz", access: .secret, body: OpenAPIDocument.quizSchema) { request, context in
+        routes.on(.post, "/v1/quizzes", "Create or replace an onboarding quiz", access: .secret, body: OpenAPIDocument.quizSchema,
+            status: 201, replaces: true) { request, context in
             let site = try context.requireSecret()
             let quiz = try Quiz.parse(try await JSONIO.body(request, limits: limits)).mapError { BaristaError.invalid($0.errors) }.get()
             let created = try await engine.saveQuiz(quiz, site: site)

@@ -11,7 +11,7 @@ struct SegmentsController {
 
     func register(on routes: RouteTable) {
         routes.on(.post, "/v1/segments", "Create a segment (a rule kept up to date as events arrive)", access: .secret,
-            body: OpenAPIDocument.segmentSchema) { request, context in
+            body: OpenAPIDocument.segmentSchema, status: 201) { request, context in
             let site = try context.requireSecret()
             let body = try await JSONIO.body(request, limits: limits)
             let definition = try SegmentDefinition.parse(body, now: engine.currentTime).mapError { BaristaError.invalid($0.errors) }.get()
@@ -38,7 +38,8 @@ struct SegmentsController {
             guard let segment = try await engine.segment(key, site: site) else { throw BaristaError.notFound("no segment has the key \(key)") }
             return JSONIO.response(segment.json)
         }
-        routes.on(.put, "/v1/segments/{key}", "Create or replace a segment", access: .secret, body: OpenAPIDocument.segmentSchema) { request, context in
+        routes.on(.put, "/v1/segments/{key}", "Create or replace a segment", access: .secret, body: OpenAPIDocument.segmentSchema,
+            status: 201, replaces: true) { request, context in
             let site = try context.requireSecret()
             let key = try JSONIO.parameter("key", context)
             let body = try await JSONIO.body(request, limits: limits)

@@ -10,7 +10,7 @@ struct TriggersController {
 
     func register(on routes: RouteTable) {
         routes.on(.post, "/v1/triggers", "Create a trigger (active unless status says otherwise)", access: .secret,
-            body: OpenAPIDocument.triggerSchema) { request, context in
+            body: OpenAPIDocument.triggerSchema, status: 201) { request, context in
             let site = try context.requireSecret()
             let body = try await JSONIO.body(request, limits: limits)
             let trigger = try Trigger.parse(body, now: engine.currentTime).mapError { BaristaError.invalid($0.errors) }.get()
@@ -26,7 +26,8 @@ struct TriggersController {
             guard let trigger = try await engine.trigger(key, site: site) else { throw BaristaError.notFound("no trigger has the key \(key)") }
             return JSONIO.response(trigger.json)
         }
-        routes.on(.put, "/v1/triggers/{key}", "Create or replace a trigger", access: .secret, body: OpenAPIDocument.triggerSchema) { request, context in
+        routes.on(.put, "/v1/triggers/{key}", "Create or replace a trigger", access: .secret, body: OpenAPIDocument.triggerSchema,
+            status: 201, replaces: true) { request, context in
             let site = try context.requireSecret()
             let key = try JSONIO.parameter("key", context)
             let body = try await JSONIO.body(request, limits: limits)

@@ -71,7 +71,12 @@ public enum OpenAPIDocument {
         if doc.path == "/metrics" {
             responses["200"] = ["description": "Prometheus text", "content": ["text/plain": ["schema": ["type": "string"]]]]
         }
-        if doc.method == .put && doc.successStatus == 201 { responses["200"] = responses["201"] }
+        if doc.path == "/sdk/barista.js" {
+            responses["200"] = ["description": "The browser tag", "content": ["application/javascript": ["schema": ["type": "string"]]]]
+            responses["304"] = ["description": "Not modified (If-None-Match)"]
+        }
+        if doc.replaces { responses["200"] = ["description": "Replaced", "content": ["application/json": ["schema": ["type": "object"]]]] }
+        if doc.method == .post && doc.successStatus == 201 && !doc.replaces { responses["409"] = problem }
         if doc.access != .open {
             responses["401"] = problem
             responses["403"] = problem

@@ -28,6 +28,8 @@ public struct RouteDoc: Sendable {
     public var successStatus: Int
     /// The names of the query parameters the route reads (`limit`, `cursor`, …).
     public var query: [String]
+    /// Whether a 201 route answers 200 when it replaced what was there.
+    public var replaces = false
 }
 
 /// Registers routes and keeps their documentation, so the OpenAPI document can never drift from the router.
@@ -40,10 +42,11 @@ final class RouteTable: @unchecked Sendable {
 
     func on(
         _ method: HTTPRequest.Method, _ path: String, _ summary: String, access: RouteAccess, body: JSONValue? = nil,
-        status: Int = 200, query: [String] = [],
+        status: Int = 200, replaces: Bool = false, query: [String] = [],
         handler: @escaping @Sendable (Request, BaristaRequestContext) async throws -> Response
     ) {
-        docs.append(RouteDoc(method: method, path: path, summary: summary, access: access, requestBody: body, successStatus: status, query: query))
+        docs.append(RouteDoc(
+            method: method, path: path, summary: summary, access: access, requestBody: body, successStatus: status, query: query, replaces: replaces))
         let routerPath = path.replacingOccurrences(of: "{", with: ":").replacingOccurrences(of: "}", with: "")
         router.on(RouterPath(routerPath), method: method) { request, context in try await handler(request, context) }
     }
