@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian machine with the Swift toolchain lacks to build Barista: SQLite's
-# and zlib's headers; with --tests also what the browser and contract tests need: Chromium, its
-# driver, Selenium and schemathesis. Safe to run again; does nothing when they are there.
+# and zlib's headers; with --tests also what the browser, contract and soak tests need: Chromium,
+# its driver, Selenium, schemathesis and wrk. Safe to run again; does nothing when they are there.
 set -euo pipefail
 need=()
 [ -f /usr/include/sqlite3.h ] || need+=(libsqlite3-dev)
@@ -11,6 +11,7 @@ tests=false
 if $tests; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
   [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
+  command -v wrk >/dev/null 2>&1 || need+=(wrk)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: one debug build (the live-server tests start that build's binary),
-# then every Swift test, the browser tests in headless Chromium, and schemathesis against the
-# served OpenAPI document. What a fresh machine lacks is installed first.
+# then every Swift test, the browser tests in headless Chromium, schemathesis against the served
+# OpenAPI document, and a 90-second soak. What a fresh machine lacks is installed first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --tests
@@ -9,3 +9,4 @@ swift build --build-tests
 swift test --skip-build
 python3 Tests/browser/test_browser_tag.py
 Tests/fuzz/schemathesis.sh
+scripts/soak.sh --seconds 90 --segments 6 --warmup 0.5 --max-slope 20 --binary .build/debug/barista

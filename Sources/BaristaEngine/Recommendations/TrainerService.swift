@@ -13,20 +13,29 @@ public struct TrainerService: Service {
     let checkEvery: Duration
     let minimumNewEvents: Int64
     let maximumAge: Duration
+    let minimumInterval: Duration
 
     /// - Parameters:
     ///   - checkEvery: how often sites are looked at (30 s).
     ///   - minimumNewEvents: new events that trigger a training (10,000).
     ///   - maximumAge: the longest a model serves while newer events exist (1 hour).
-    public init(engine: Engine, checkEvery: Duration = .seconds(30), minimumNewEvents: Int64 = 10_000, maximumAge: Duration = .seconds(3600)) {
+    ///   - minimumInterval: the shortest time between two trainings of a site (5 minutes): each
+    ///     reads the whole log, so under heavy ingestion back-to-back trainings would hold a core
+    ///     and memory in proportion to the log (the soak showed resident memory climbing with it).
+    public init(
+        engine: Engine, checkEvery: Duration = .seconds(30), minimumNewEvents: Int64 = 10_000, maximumAge: Duration = .seconds(3600),
+        minimumInterval: Duration = .seconds(300)
+    ) {
         self.engine = engine
         self.checkEvery = checkEvery
         self.minimumNewEvents = minimumNewEvents
         self.maximumAge = maximumAge
+        self.minimumInterval = minimumInterval
     }
 
     /// Checks the sites every `checkEvery` until graceful shutdown.
     public func run() async throws {
+        var lastTraining: [SiteID: ContinuousClock.Instant] = [:]
         while !Task.isCancelledOrShuttingDown {
             for site in (try? await engine.sites()) ?? [] {
                 guard !Task.isCancelledOrShuttingDown else { break }
@@ -34,7 +43,10 @@ public struct TrainerService: Service {
                     let (newEvents, age) = try await engine.trainingLag(site: site.id)
                     guard newEvents > 0 else { continue }
                     guard age == nil || newEvents >= minimumNewEvents || age! >= maximumAge.seconds else { continue }
+                    if age != nil, let last = lastTraining[site.id], ContinuousClock.now - last < minimumInterval { continue }
+                    lastTraining[site.id] = .now
                     _ = try await engine.train(site: site.id)
+                    Self.returnFreedMemory()
                 } catch {
                     engine.logger.error("training failed", metadata: ["site.id": "\(site.id)", "error": "\(error)"])
                 }
@@ -47,4 +59,20 @@ public struct TrainerService: Service {
 extension Task where Success == Never, Failure == Never {
     /// Whether the task is cancelled or its service group is shutting down gracefully.
     static var isCancelledOrShuttingDown: Bool { isCancelled || isShuttingDownGracefully }
+}
+
+#if os(Linux)
+/// glibc's `malloc_trim`, which its Swift module map does not export.
+@_silgen_name("malloc_trim")
+private func glibcMallocTrim(_ pad: Int) -> Int32
+#endif
+
+extension TrainerService {
+    /// Hands the memory a training freed back to the system (glibc keeps it otherwise, and
+    /// resident memory then stays at the training's peak).
+    static func returnFreedMemory() {
+        #if os(Linux)
+        _ = glibcMallocTrim(0)
+        #endif
+    }
 }
