@@ -109,16 +109,11 @@ extension Engine {
     /// Whether any loaded site lists `origin` in `allowed_origins` (what a CORS preflight, which
     /// carries no key, is answered by).
     public func anySiteAllows(origin: String) async -> Bool {
-        let wanted = origin.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         var runtimes = await directory.all
         if runtimes.isEmpty, let sites = try? await store.sites() {
             for site in sites { if let runtime = try? await runtime(site.id) { runtimes.append(runtime) } }
         }
-        return runtimes.contains { runtime in
-            runtime.state.withLock { state in
-                state.site.settings.allowedOrigins.contains { $0.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "/")) == wanted }
-            }
-        }
+        return runtimes.contains { runtime in runtime.state.withLock { $0.site.settings.allows(origin: origin) } }
     }
 
     /// A site's settings.

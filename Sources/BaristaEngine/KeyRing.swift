@@ -21,14 +21,7 @@ final class KeyRing: Sendable {
 
     /// Hex SHA-256 of a key: what the store keeps instead of the key.
     static func hash(_ key: String) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var hex = [UInt8]()
-        hex.reserveCapacity(64)
-        for byte in SHA256.hash(data: Data(key.utf8)) {
-            hex.append(digits[Int(byte >> 4)])
-            hex.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: hex, as: UTF8.self)
+        Hex.encode(SHA256.hash(data: Data(key.utf8)))
     }
 
     func authenticate(_ key: String) async -> (site: SiteID, scope: KeyScope)? {

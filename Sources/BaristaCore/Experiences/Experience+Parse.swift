@@ -15,21 +15,7 @@ extension Experience {
         for key in object.keys.sorted() where !fields.contains(key) {
             fail(JSONPointer().appending(key).description, "is not a field of an experience")
         }
-
-        var key = pathKey ?? ""
-        if let given = object["key"] {
-            if let text = given.stringValue, DefinitionKey.isValid(text) {
-                if let pathKey, text != pathKey { fail("/key", "must equal the key in the path (\(pathKey))") } else { key = text }
-            } else {
-                fail("/key", DefinitionKey.rule)
-            }
-        } else if pathKey == nil {
-            fail("/key", "is required: " + DefinitionKey.rule)
-        }
-        var name = key
-        if let value = object["name"] {
-            if let text = value.stringValue, (1...256).contains(text.count) { name = text } else { fail("/name", "must be a string of 1 to 256 characters") }
-        }
+        let (key, name) = DefinitionKey.keyAndName(of: object, pathKey: pathKey, fail: fail)
         var placement = ""
         if let text = object["placement"]?.stringValue, DefinitionKey.isValid(text) { placement = text } else {
             fail("/placement", "is required: " + DefinitionKey.rule)

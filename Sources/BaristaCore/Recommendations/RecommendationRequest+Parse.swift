@@ -47,7 +47,9 @@ extension RecommendationRequest {
         if let diversity = object["diversity"], !diversity.isNull {
             request.diversity = parseDiversity(diversity, fail: fail)
         }
-        switch contextLater ? .trending : strategy {
+        switch strategy {
+        case _ where contextLater:
+            break
         case .similar, .next:
             if request.contextItem == nil, errors.isEmpty { fail("/context/item_id", "is required by the \(strategy.rawValue) strategy") }
         case .boughtTogether:

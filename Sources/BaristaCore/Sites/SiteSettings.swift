@@ -39,6 +39,16 @@ public struct SiteSettings: Sendable, Hashable, Codable {
     /// The settings of a new site: every field at its API.md default.
     public init() {}
 
+    /// Whether `allowed_origins` lists `origin` (compared case-insensitively, without a trailing slash).
+    public func allows(origin: String) -> Bool {
+        func normalized(_ text: String) -> Substring {
+            let lowered = text.lowercased()
+            return lowered[..<(lowered.lastIndex { $0 != "/" }.map(lowered.index(after:)) ?? lowered.startIndex)]
+        }
+        let wanted = normalized(origin)
+        return allowedOrigins.contains { normalized($0) == wanted }
+    }
+
     /// The half-life in seconds.
     public var halfLifeSeconds: Double { DurationText.seconds(affinityHalfLife) ?? 30 * 86_400 }
 

@@ -61,7 +61,7 @@ public struct OutboxMessage: Sendable, Hashable {
     /// inputs always give the same id, on every node and after every restart).
     public static func id(trigger: String, profile: ProfileID, cause: String) -> String {
         let hash = StableHash.fnv1a("outbox", trigger, profile.rawValue, cause)
-        return "msg_" + String(hash, radix: 16).leftPadded(to: 16)
+        return "msg_" + Hex.encode((0..<8).reversed().map { UInt8(truncatingIfNeeded: hash >> ($0 * 8)) })
     }
 
     /// The position of this message in the newest-first list, as an opaque cursor.
@@ -131,10 +131,4 @@ public protocol OutboxStore: Sendable {
     func messages(site: SiteID, status: MessageStatus?, before cursor: String?, limit: Int) async throws -> [OutboxMessage]
     /// The delivery times of the person's delivered messages on `channel` since `since`, oldest first.
     func deliveries(site: SiteID, profile: ProfileID, channel: String, since: Date) async throws -> [Date]
-}
-
-extension String {
-    func leftPadded(to length: Int, with pad: Character = "0") -> String {
-        count >= length ? self : String(repeating: pad, count: length - count) + self
-    }
 }

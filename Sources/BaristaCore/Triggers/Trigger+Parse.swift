@@ -15,20 +15,7 @@ extension Trigger {
         for key in object.keys.sorted() where !fields.contains(key) {
             fail(JSONPointer().appending(key).description, "is not a field of a trigger")
         }
-        var key = pathKey ?? ""
-        if let given = object["key"] {
-            if let text = given.stringValue, DefinitionKey.isValid(text) {
-                if let pathKey, text != pathKey { fail("/key", "must equal the key in the path (\(pathKey))") } else { key = text }
-            } else {
-                fail("/key", DefinitionKey.rule)
-            }
-        } else if pathKey == nil {
-            fail("/key", "is required: " + DefinitionKey.rule)
-        }
-        var name = key
-        if let value = object["name"] {
-            if let text = value.stringValue, (1...256).contains(text.count) { name = text } else { fail("/name", "must be a string of 1 to 256 characters") }
-        }
+        let (key, name) = DefinitionKey.keyAndName(of: object, pathKey: pathKey, fail: fail)
         var status = Status.active
         if let value = object["status"] {
             if let parsed = value.stringValue.flatMap(Status.init(rawValue:)) { status = parsed } else { fail("/status", "must be active or paused") }

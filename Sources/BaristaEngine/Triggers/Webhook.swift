@@ -23,7 +23,7 @@ public enum WebhookSignature {
         var signed = Array("\(timestamp).".utf8)
         signed += body
         let mac = HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: Array(secret.utf8)))
-        return mac.map { byte in String(byte, radix: 16).leftPadded(to: 2) }.joined()
+        return Hex.encode(mac)
     }
 }
 
@@ -53,11 +53,5 @@ public final class HTTPWebhookTransport: WebhookTransport {
         let response = try await client.execute(request, timeout: .seconds(10))
         _ = try? await response.body.collect(upTo: 64 * 1024)
         return Int(response.status.code)
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to length: Int) -> String {
-        count >= length ? self : String(repeating: "0", count: length - count) + self
     }
 }

@@ -7,10 +7,7 @@ enum BrowserTag {
     /// The tag's bytes.
     static let bytes = Array(source.utf8)
     /// A strong validator of this build's tag: the first 16 hex digits of its SHA-256.
-    static let etag = "\"" + SHA256.hash(data: bytes).prefix(8).map { byte in
-        let hex = String(byte, radix: 16)
-        return hex.count == 1 ? "0" + hex : hex
-    }.joined() + "\""
+    static let etag = "\"" + Hex.encode(SHA256.hash(data: bytes).prefix(8)) + "\""
 }
 
 /// Serves the browser tag.

@@ -30,7 +30,10 @@ struct EventsController {
         for (index, element) in elements.enumerated() {
             switch validator.validate(element, at: base(index), now: now) {
             case .success(let event):
-                if let verifier, let problem = verifier.problem(with: event, element: element, at: base(index)) {
+                if let verifier, let problem = verifier.problem(
+                    userID: event.userID, given: (element["user_hash"] ?? element["userHash"])?.stringValue,
+                    at: base(index).appending("user_hash").description)
+                {
                     rejected.append(ValidationErrors([problem]).rejectedEntry(index: index))
                 } else {
                     valid.append(event)
@@ -76,16 +79,15 @@ struct UserHashVerifier {
         key = secret.map { SymmetricKey(data: Array($0.utf8)) }
     }
 
-    /// What is wrong with the event's `user_hash`, or nil when it is right or not needed.
-    func problem(with event: Event, element: JSONValue, at base: JSONPointer) -> FieldError? {
-        guard let userID = event.userID else { return nil }
-        let pointer = base.appending("user_hash").description
+    /// What is wrong with `given` as the `user_hash` of `userID` (reported at `pointer`), or nil
+    /// when it is right or there is no `user_id`. Compared in constant time (swift-crypto's check).
+    func problem(userID: String?, given: String?, at pointer: String) -> FieldError? {
+        guard let userID else { return nil }
         guard let key else { return FieldError(field: pointer, message: "cannot be checked: the site requires user_hash but has no identity_secret") }
-        guard let given = (element["user_hash"] ?? element["userHash"])?.stringValue else {
+        guard let given else {
             return FieldError(field: pointer, message: "is required with user_id: hex HMAC-SHA256(identity_secret, user_id), from your server")
         }
-        let expected = HMAC<SHA256>.authenticationCode(for: Array(userID.utf8), using: key)
-        guard let bytes = Self.bytes(hex: given), bytes.count == 32, Self.equal(bytes, Array(expected)) else {
+        guard let mac = Hex.decode(given), HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Array(userID.utf8), using: key) else {
             return FieldError(field: pointer, message: "does not match user_id")
         }
         return nil
@@ -95,43 +97,12 @@ struct UserHashVerifier {
     /// right `user_hash` when the site requires one: recommendations, rankings and decisions for
     /// someone are as personal as their events.
     static func require(_ user: UserReference?, caller: Caller, engine: Engine) async throws {
-        guard caller.scope == .publishable, let user, let userID = user.userID else { return }
+        guard caller.scope == .publishable, let user, user.userID != nil else { return }
         let settings = try await engine.settings(site: caller.site)
         guard settings.requireUserHash else { return }
         let verifier = UserHashVerifier(secret: settings.identitySecret)
-        let element: JSONValue = user.userHash.map { ["user_hash": .string($0)] } ?? [:]
-        let probe = Event(kind: .track, name: "check", userID: userID, messageID: "check", timestamp: Date(), receivedAt: Date())
-        if let problem = verifier.problem(with: probe, element: element, at: JSONPointer("/user")) {
+        if let problem = verifier.problem(userID: user.userID, given: user.userHash, at: "/user/user_hash") {
             throw APIError(status: .forbidden, title: "Forbidden", detail: "user_hash " + problem.message, errors: [problem])
-        }
-    }
-
-    /// Compares in time independent of where the first difference is.
-    static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for index in a.indices { difference |= a[index] ^ b[index] }
-        return difference == 0
-    }
-
-    static func bytes(hex: String) -> [UInt8]? {
-        let digits = Array(hex.utf8)
-        guard digits.count % 2 == 0 else { return nil }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(digits.count / 2)
-        for index in stride(from: 0, to: digits.count, by: 2) {
-            guard let high = Self.value(digits[index]), let low = Self.value(digits[index + 1]) else { return nil }
-            bytes.append(high << 4 | low)
-        }
-        return bytes
-    }
-
-    private static func value(_ digit: UInt8) -> UInt8? {
-        switch digit {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
-        default: nil
         }
     }
 }

@@ -49,17 +49,3 @@ struct CORSMiddleware: RouterMiddleware {
         return request.uri.queryParameters.get("key").map { String($0) }
     }
 }
-
-extension SiteSettings {
-    /// Whether `allowed_origins` lists `origin` (compared without a trailing slash, case-insensitively).
-    func allows(origin: String) -> Bool {
-        let wanted = Self.normalized(origin)
-        return allowedOrigins.contains { Self.normalized($0) == wanted }
-    }
-
-    static func normalized(_ origin: String) -> String {
-        var text = origin.lowercased()
-        while text.hasSuffix("/") { text.removeLast() }
-        return text
-    }
-}
