@@ -1,3 +1,4 @@
+import BaristaCore
 import Foundation
 
 /// The bytes of a file, read in chunks.

@@ -1,3 +1,4 @@
+import BaristaCore
 import CompressNIO
 import NIOCore
 

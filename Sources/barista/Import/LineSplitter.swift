@@ -1,3 +1,4 @@
+import BaristaCore
 /// Splits a byte stream into lines (LF or CRLF), counting them from 1.
 struct LineSplitter {
     private var source: any ByteChunkSource

@@ -1,3 +1,4 @@
+import BaristaCore
 /// A product category read off an Online Retail description, honestly: the last word of the
 /// description that is a common product noun (`JUMBO BAG RED RETROSPOT` → `bag`,
 /// `WHITE HANGING HEART T-LIGHT HOLDER` → `holder`), in the singular and lower case; nil when no

@@ -1,3 +1,4 @@
+import BaristaCore
 /// One invoice line of the UCI Online Retail file, read and checked.
 struct OnlineRetailLine: Sendable, Hashable {
     /// `InvoiceNo`; a leading `C` marks a cancellation.

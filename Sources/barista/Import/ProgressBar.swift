@@ -1,3 +1,4 @@
+import BaristaCore
 import Foundation
 
 /// A progress line for long imports, drawn on standard error: count/total, percent and rate.

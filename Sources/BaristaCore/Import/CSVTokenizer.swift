@@ -1,11 +1,18 @@
 /// One row of a CSV file, split into fields.
-struct CSVRow: Sendable, Hashable {
+public struct CSVRow: Sendable, Hashable {
     /// The 1-based line where the row starts.
-    var line: Int
+    public var line: Int
     /// The fields, unquoted.
-    var fields: [String]
+    public var fields: [String]
     /// What is wrong with the row's quoting, if anything.
-    var problem: String?
+    public var problem: String?
+
+    /// A row starting at `line`.
+    public init(line: Int, fields: [String], problem: String? = nil) {
+        self.line = line
+        self.fields = fields
+        self.problem = problem
+    }
 }
 
 /// Splits a CSV byte stream into rows, as RFC 4180 describes: fields separated by commas,
@@ -19,7 +26,7 @@ struct CSVRow: Sendable, Hashable {
 ///
 /// Rows are parsed straight from the read buffer; a row cut by the end of a chunk is parsed
 /// again once the next chunk has been appended, so memory stays at about one chunk.
-struct CSVTokenizer {
+public struct CSVTokenizer {
     private var source: any ByteChunkSource
     private var buffer: [UInt8] = []
     private var position = 0
@@ -29,14 +36,14 @@ struct CSVTokenizer {
     private var line = 1
 
     /// Reads rows from `source`.
-    init(source: any ByteChunkSource) {
+    public init(source: any ByteChunkSource) {
         self.source = source
     }
 
     /// The next non-blank row, or nil at the end of the input.
     ///
     /// - Throws: what the source throws.
-    mutating func nextRow() throws -> CSVRow? {
+    public mutating func nextRow() throws -> CSVRow? {
         while true {
             let ended = self.ended, start = position
             let outcome = buffer.withUnsafeBufferPointer { Self.parse($0, from: start, ended: ended) }

@@ -1,12 +1,10 @@
-import BaristaCore
-
 /// How the text of a CSV cell becomes a JSON value.
-enum CSVCell {
+public enum CSVCell {
     /// The cell as a number when it is written as a JSON number (`12`, `-3.5`, `1e3`), else nil.
     ///
     /// The JSON grammar is used on purpose: `007`, `+1`, `1,5`, `0x1F`, `inf` and `NaN` stay
     /// strings, so codes and zip codes keep their leading zeros.
-    static func number(_ text: String) -> Double? {
+    public static func number(_ text: String) -> Double? {
         var utf8 = text.utf8[...]
         guard !utf8.isEmpty else { return nil }
         func digits() -> Int {
@@ -37,7 +35,7 @@ enum CSVCell {
     /// number, `true`/`false` as Booleans, a cell that starts with `[` or `{` and parses as JSON
     /// as that array or object (so `properties.products` can be given in one cell), anything
     /// else as a string.
-    static func inferred(_ text: String) -> JSONValue {
+    public static func inferred(_ text: String) -> JSONValue {
         if let number = number(text) { return .number(number) }
         switch text {
         case "true": return .bool(true)
@@ -53,13 +51,13 @@ enum CSVCell {
     }
 
     /// A timestamp cell: Unix seconds stay a number, anything else (RFC 3339) a string.
-    static func timestamp(_ text: String) -> JSONValue {
+    public static func timestamp(_ text: String) -> JSONValue {
         if let seconds = number(text) { return .number(seconds) }
         return .string(text)
     }
 
     /// A Boolean cell: `true`/`false`, `1`/`0`, `yes`/`no` in any case.
-    static func bool(_ text: String) -> Bool? {
+    public static func bool(_ text: String) -> Bool? {
         switch text.lowercased() {
         case "true", "1", "yes", "y": true
         case "false", "0", "no", "n": false

@@ -1,5 +1,5 @@
 /// A problem with an import file as a whole, as opposed to one bad row (a ``RecordError``).
-enum ImportError: Error, Sendable, Hashable, CustomStringConvertible {
+public enum ImportError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The file could not be opened or read.
     case unreadable(path: String, reason: String)
     /// The gzip stream is damaged.
@@ -17,7 +17,7 @@ enum ImportError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Two dotted columns would write the same place (`properties.a` and `properties.a.b`).
     case conflictingColumns(String, String)
 
-    var description: String {
+    public var description: String {
         switch self {
         case .unreadable(let path, let reason): "cannot read \(path): \(reason)"
         case .corruptGzip: "the gzip data is corrupt"

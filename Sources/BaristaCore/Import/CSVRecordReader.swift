@@ -1,7 +1,5 @@
-import BaristaCore
-
 /// What an import file holds: catalog items or events.
-enum RecordKind: String, Sendable, Hashable, CaseIterable {
+public enum RecordKind: String, Sendable, Hashable, CaseIterable {
     /// Items, each shaped like the body of `PUT /v1/items/{item_id}` plus `item_id`.
     case items
     /// Events, each shaped like one event of `POST /v1/events`.
@@ -21,7 +19,7 @@ enum RecordKind: String, Sendable, Hashable, CaseIterable {
 /// are left out of the object. The engine
 /// validates the result as it validates HTTP requests; this reader rejects only what cannot be
 /// expressed (a wrong number of fields, a price that is not a number, broken quoting).
-struct CSVRecordReader: RecordReader {
+public struct CSVRecordReader: RecordReader {
     private var tokenizer: CSVTokenizer
     private let kind: RecordKind
     private let header: [String]
@@ -34,7 +32,7 @@ struct CSVRecordReader: RecordReader {
     ///   - kind: Whether the rows are items or events.
     /// - Throws: ``ImportError`` when the header is missing, lacks `item_id` (items) or both
     ///   `type` and `event` (events), or names a column twice or in conflicting ways.
-    init(source: any ByteChunkSource, kind: RecordKind) throws {
+    public init(source: any ByteChunkSource, kind: RecordKind) throws {
         tokenizer = CSVTokenizer(source: source)
         self.kind = kind
         guard let headerRow = try tokenizer.nextRow() else { throw ImportError.missingHeader }
@@ -42,14 +40,7 @@ struct CSVRecordReader: RecordReader {
         columns = try Self.plan(header: header, kind: kind)
     }
 
-    /// Opens the CSV file at `path` (gzip-compressed or not) and reads its header.
-    ///
-    /// - Throws: ``ImportError`` as ``init(source:kind:)`` does, or when the file cannot be read.
-    init(path: String, kind: RecordKind) throws {
-        try self.init(source: FileChunkSource.open(path: path), kind: kind)
-    }
-
-    mutating func next() throws -> Record? {
+    public mutating func next() throws -> Record? {
         guard let row = try tokenizer.nextRow() else { return nil }
         if let problem = row.problem {
             return Record(line: row.line, result: .failure(RecordError(problem)))
@@ -141,7 +132,7 @@ extension [String: JSONValue] {
 
 extension String {
     /// The string without leading and trailing spaces and tabs.
-    func trimmingASCIISpaces() -> String {
+    public func trimmingASCIISpaces() -> String {
         let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
         guard let first = utf8.first, let last = utf8.last, isSpace(first) || isSpace(last) else { return self }
         guard let start = utf8.firstIndex(where: { !isSpace($0) }), let end = utf8.lastIndex(where: { !isSpace($0) })
