@@ -8,5 +8,6 @@ scripts/setup.sh --tests
 swift build --build-tests
 swift test --skip-build
 python3 Tests/browser/test_browser_tag.py
+python3 Tests/browser/test_dashboard.py
 Tests/fuzz/schemathesis.sh
 scripts/soak.sh --seconds 90 --segments 6 --warmup 0.5 --max-slope 40 --binary .build/debug/barista

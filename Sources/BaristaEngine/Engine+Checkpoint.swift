@@ -102,6 +102,8 @@ public struct CheckpointService: Service {
         var elapsed = Swift.Duration.zero, sinceCheckpoint = Swift.Duration.zero, sinceLive = Swift.Duration.zero
         // The first retention purge a minute after start, then hourly.
         var sincePurge = Self.purgeInterval - .seconds(60)
+        // Segment sizes for the dashboard's trends: soon after start, then hourly.
+        var sinceSizes = Swift.Duration.seconds(3600 - 10)
         for await _ in ticks.cancelOnGracefulShutdown() {
             do {
                 try await engine.flushRecommendationLog()
@@ -120,6 +122,11 @@ public struct CheckpointService: Service {
                 if sinceLive >= liveInterval {
                     sinceLive = .zero
                     try await engine.checkpointLiveModels()
+                }
+                sinceSizes += tick
+                if sinceSizes >= .seconds(3600) {
+                    sinceSizes = .zero
+                    try await engine.recordSegmentSizes()
                 }
                 sincePurge += tick
                 if sincePurge >= Self.purgeInterval {

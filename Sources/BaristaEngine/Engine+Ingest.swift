@@ -52,6 +52,7 @@ extension Engine {
         guard case .ingested(let results) = try await committer.submit(.ingest(runtime, items)) else {
             preconditionFailure("an ingest commit answered with another output")
         }
+        eventRate.record(results.lazy.filter(\.stored).count, site: runtime.id, at: now())
         return results
     }
 

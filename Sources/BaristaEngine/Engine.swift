@@ -22,6 +22,10 @@ public final class Engine: Sendable {
     let recommendationLog = RecommendationLogBuffer()
     /// Sites already loaded, read without an actor hop on every request.
     let loadedSites = Mutex<[SiteID: SiteRuntime]>([:])
+    /// Dashboard sessions seen by this node and the failed sign-ins behind the lockout.
+    let dashboardAccounts = DashboardAccounts()
+    /// Events stored per site and minute by this node, for the dashboard's overview.
+    let eventRate = EventRate()
 
     /// - Parameters:
     ///   - store: where everything is kept.

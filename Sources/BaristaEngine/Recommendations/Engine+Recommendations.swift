@@ -59,7 +59,10 @@ extension Engine {
     ///
     /// Never empty while the catalog has an item that passes the filters: each strategy falls back
     /// to stated preferences, then popularity in the person's favourite category, then trending.
-    public func recommend(_ request: RecommendationRequest, site: SiteID) async throws -> RecommendationResult {
+    ///
+    /// - Parameter logged: whether the answer counts as shown (`false` for the dashboard's preview,
+    ///   which nobody sees but the marketer, so per-strategy performance stays true).
+    public func recommend(_ request: RecommendationRequest, site: SiteID, logged: Bool = true) async throws -> RecommendationResult {
         let runtime = try await runtime(site)
         let snapshot = runtime.model.withLock { $0 }
         let now = now()
@@ -109,9 +112,11 @@ extension Engine {
         let result = RecommendationResult(
             id: RandomID.timeOrdered(prefix: "rec_"), strategy: request.strategy, modelVersion: snapshot?.version ?? "live", chosen: chosen,
             itemsJSON: itemsJSON)
-        recommendationLog.impression(
-            RecommendationImpression(id: result.id, strategy: request.strategy.rawValue, items: shown.ids, itemsJSON: shown.json, at: now),
-            site: site)
+        if logged {
+            recommendationLog.impression(
+                RecommendationImpression(id: result.id, strategy: request.strategy.rawValue, items: shown.ids, itemsJSON: shown.json, at: now),
+                site: site)
+        }
         return result
     }
 

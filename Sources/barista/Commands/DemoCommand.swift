@@ -18,6 +18,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(help: "Generate and load, print the keys, but do not serve.") var noServe = false
 
     static let marker = ".barista-demo"
+    static let dashboardEmail = "demo@barista.local"
 
     func run() async throws {
         CLILogging.bootstrap(json: false)
@@ -40,6 +41,8 @@ struct DemoCommand: AsyncParsableCommand {
         let model = try await engine.train(site: created.site.id)
         let segments = try await DemoAudiences.create(engine: engine, site: created.site.id, items: shop.items)
         let triggers = try await DemoCampaigns.create(engine: engine, site: created.site.id)
+        let dashboardPassword = String(Engine.newToken().prefix(16))
+        try await engine.createDashboardUser(email: Self.dashboardEmail, password: dashboardPassword, role: .admin, site: created.site.id)
         Output.error("segments: " + segments.map { "\($0.definition.key) \($0.size)" }.joined(separator: ", ") + "; quiz: style"
             + "; experience: home-hero; triggers: " + triggers.joined(separator: ", "))
         Output.error("demo shop ready in \(ContinuousClock.now - started): \(items.imported) products, \(profiles) profiles, \(events.imported) events (\(events.rejected) rejected)"
@@ -49,6 +52,7 @@ struct DemoCommand: AsyncParsableCommand {
 
                 Barista demo shop
                   url:             \(url)
+                  dashboard:       \(url)/dashboard   (sign in as \(Self.dashboardEmail), password \(dashboardPassword))
                   secret key:      \(created.secretKey)
                   publishable key: \(created.publishableKey)
                   data directory:  \(dataDir)
