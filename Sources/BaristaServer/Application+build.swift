@@ -18,6 +18,8 @@ public struct ServerConfiguration: Sendable {
     public var trains: Bool = true
     /// New events after which the trainer retrains a site's model (`--train-after-events`).
     public var trainAfterEvents: Int64 = 10_000
+    /// Whether webhooks may point at loopback and private addresses (`--allow-private-webhooks`).
+    public var allowPrivateWebhooks = false
 
     /// A configuration; by default 127.0.0.1:8080, API.md's limits and a checkpoint every 30 s.
     public init(host: String = "127.0.0.1", port: Int = 8080, limits: Limits = Limits(), checkpointInterval: Swift.Duration = .seconds(30)) {
@@ -25,6 +27,15 @@ public struct ServerConfiguration: Sendable {
         self.port = port
         self.limits = limits
         self.checkpointInterval = checkpointInterval
+    }
+}
+
+extension ServerConfiguration {
+    /// How the trigger scheduler delivers, from this configuration.
+    var deliveryPolicy: DeliveryPolicy {
+        var policy = DeliveryPolicy()
+        policy.allowPrivateNetworks = allowPrivateWebhooks
+        return policy
     }
 }
 
@@ -66,7 +77,8 @@ public func buildApplication(
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Barista"),
-        services: [CheckpointService(engine: engine, interval: configuration.checkpointInterval), TriggerService(engine: engine)]
+        services: [CheckpointService(engine: engine, interval: configuration.checkpointInterval),
+                   TriggerService(engine: engine, policy: configuration.deliveryPolicy)]
             + (configuration.trains ? [TrainerService(engine: engine, minimumNewEvents: configuration.trainAfterEvents)] : []),
         onServerRunning: { channel in
             await onListening(configuration.host, channel.localAddress?.port ?? configuration.port)

@@ -36,7 +36,7 @@ struct TriggerEngineTests {
             return try await engine.createTrigger(parsed, site: site)
         }
 
-        func pass(_ policy: DeliveryPolicy = DeliveryPolicy()) async throws -> TriggerPassReport {
+        func pass(_ policy: DeliveryPolicy = .local) async throws -> TriggerPassReport {
             try await engine.runTriggers(transport: HTTPWebhookTransport.shared, policy: policy)
         }
 
@@ -214,9 +214,9 @@ struct TriggerEngineTests {
         let restarted = Engine(store: store, clock: shop.clock.function, logger: Logger(label: "test"))
         try await restarted.warmUp()
         shop.clock.advance(by: 3 * 86_400 + 1)
-        let report = try await restarted.runTriggers(transport: HTTPWebhookTransport.shared)
+        let report = try await restarted.runTriggers(transport: HTTPWebhookTransport.shared, policy: .local)
         #expect(report.delivered == 2, "the checkpointed message and the one the replay rebuilt")
-        #expect(try await restarted.runTriggers(transport: HTTPWebhookTransport.shared).delivered == 0)
+        #expect(try await restarted.runTriggers(transport: HTTPWebhookTransport.shared, policy: .local).delivered == 0)
         let items = shop.receiver.deliveries.map { $0.json["items"]?.arrayValue?.first?["item_id"]?.stringValue }
         #expect(items.sorted { ($0 ?? "") < ($1 ?? "") } == ["jacket", "runner"] && shop.receiver.deliveries.count == 2)
     }
@@ -227,7 +227,7 @@ struct TriggerEngineTests {
         try await shop.person("fay")
         shop.receiver.answer([500, 503, 500])
         try await shop.send(Fixtures.track("Order Completed", user: "fay", at: shop.clock.now, properties: ["revenue": 10]))
-        var policy = DeliveryPolicy()
+        var policy = DeliveryPolicy.local
         policy.maxAttempts = 3
         policy.baseBackoff = 10
         #expect(try await shop.pass(policy).retried == 1)
@@ -372,7 +372,7 @@ struct TriggerEngineTests {
         var lapsing = 0
         for n in 0..<60 where (try await shop.h.profile("c\(n)"))?.predictions.pAlive ?? 1 < 0.3 { lapsing += 1 }
         #expect(lapsing > 0 && report.delivered == lapsing, "\(report.delivered) messages for \(lapsing) lapsing customers")
-        var policy = DeliveryPolicy()
+        var policy = DeliveryPolicy.local
         policy.predictionInterval = 0
         #expect(try await shop.pass(policy).delivered == 0, "once per purchase history")
     }
@@ -389,5 +389,42 @@ struct TriggerEngineTests {
         #expect(try await restarted.trigger("cart-abandoned", site: shop.site)?.status == .paused)
         #expect(try await restarted.deleteTrigger("cart-abandoned", site: shop.site))
         #expect(try await restarted.triggers(site: shop.site).isEmpty)
+    }
+}
+
+extension DeliveryPolicy {
+    /// The defaults, with webhooks allowed on loopback, where the tests' receivers listen.
+    static var local: DeliveryPolicy {
+        var policy = DeliveryPolicy()
+        policy.allowPrivateNetworks = true
+        return policy
+    }
+}
+
+/// Webhooks go to public addresses only, unless the server allows private ones.
+struct WebhookDestinationTests {
+    @Test func privateAndLocalAddressesAreRefused() {
+        for address in ["127.0.0.1", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "169.254.169.254", "100.64.0.1",
+                        "0.0.0.0", "224.0.0.1", "::1", "::", "fe80::1", "fd00::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1"] {
+            #expect(WebhookDestination.isPrivate(address), "\(address)")
+        }
+        for address in ["8.8.8.8", "172.32.0.1", "192.169.0.1", "100.128.0.1", "2001:4860:4860::8888", "::ffff:8.8.8.8"] {
+            #expect(!WebhookDestination.isPrivate(address), "\(address)")
+        }
+        #expect(WebhookDestination.refusal(for: "http://127.0.0.1:9000/hook")?.contains("private or local") == true)
+        #expect(WebhookDestination.refusal(for: "http://[::1]:9000/hook")?.contains("private or local") == true)
+        #expect(WebhookDestination.refusal(for: "http://localhost/hook")?.contains("private or local") == true)
+        #expect(WebhookDestination.refusal(for: "https://93.184.215.14/hook") == nil)
+    }
+
+    @Test func aMessageToALoopbackReceiverIsDeadAtOnceAndNothingIsSent() async throws {
+        let shop = try await TriggerEngineTests.Shop()
+        _ = try await shop.trigger(#"{"key":"thanks","when":{"event":"Order Completed","after":"0s"},"deliver":{"webhook":"HOOK"}}"#)
+        try await shop.person("gus")
+        try await shop.send(Fixtures.track("Order Completed", user: "gus", at: shop.clock.now, properties: ["revenue": 10]))
+        #expect(try await shop.pass(DeliveryPolicy()).dead == 1)
+        let message = try #require(try await shop.messages(.dead).first)
+        #expect(message.attempts == 1 && message.lastError?.contains("--allow-private-webhooks") == true)
+        #expect(shop.receiver.deliveries.isEmpty)
     }
 }

@@ -45,10 +45,10 @@ final class LiveServer: @unchecked Sendable {
 
     /// Starts `barista serve --port 0` on `dataDir` (with `environment` added to this process's)
     /// and waits for its "listening on" line.
-    init(dataDir: String, environment: [String: String] = [:]) throws {
+    init(dataDir: String, environment: [String: String] = [:], arguments: [String] = []) throws {
         process.executableURL = URL(fileURLWithPath: BaristaProcess.binary)
         if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new } }
-        process.arguments = ["serve", "--data-dir", dataDir, "--port", "0", "--log-format", "text"]
+        process.arguments = ["serve", "--data-dir", dataDir, "--port", "0", "--log-format", "text"] + arguments
         let out = Pipe()
         process.standardOutput = out
         process.standardError = stderrPipe

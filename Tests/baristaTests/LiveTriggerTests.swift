@@ -32,7 +32,7 @@ struct LiveTriggerTests {
         let keys = try LiveServerTests.createSite(dataDir)
         let receiver = try await WebhookReceiver()
         defer { receiver.stop() }
-        let server = try LiveServer(dataDir: dataDir)
+        let server = try LiveServer(dataDir: dataDir, arguments: ["--allow-private-webhooks"])
         let settings = try await server.request("PATCH", "/v1/settings", key: keys.secret,
             body: JSON.string(["webhook_secret": .string(Self.secret), "default_consent": ["email": true]]))
         #expect(settings.status == 200)
@@ -51,7 +51,7 @@ struct LiveTriggerTests {
         #expect(receiver.deliveries.isEmpty, "killed before it was due")
 
         // At the most talkative log level: no key or secret may appear in the logs.
-        let restarted = try LiveServer(dataDir: dataDir, environment: ["BARISTA_LOG_LEVEL": "trace"])
+        let restarted = try LiveServer(dataDir: dataDir, environment: ["BARISTA_LOG_LEVEL": "trace"], arguments: ["--allow-private-webhooks"])
         #expect(try await Self.waitFor(15) { receiver.deliveries.count >= 1 })
         try await Task.sleep(for: .seconds(2))
         #expect(receiver.deliveries.count == 1, "delivered once")

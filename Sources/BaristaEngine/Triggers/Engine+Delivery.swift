@@ -17,6 +17,9 @@ public struct DeliveryPolicy: Sendable {
     public var concurrency = 8
     /// How often prediction conditions are checked across everyone (default 10 minutes).
     public var predictionInterval: TimeInterval = 600
+    /// Whether webhooks may point at loopback, private and link-local addresses (default false;
+    /// `barista serve --allow-private-webhooks`). See ``WebhookDestination``.
+    public var allowPrivateNetworks = false
 
     /// The defaults.
     public init() {}
@@ -216,10 +219,16 @@ extension Engine {
                 }
             case .email:
                 message.attempts += 1
-                let failure = await deliver(message, webhook: trigger.webhook ?? "", secret: person.webhookSecret, transport: transport, now: now)
+                let webhook = trigger.webhook ?? ""
+                // A refused destination is dead at once: retrying cannot make it allowed.
+                let refused = policy.allowPrivateNetworks ? nil : WebhookDestination.refusal(for: webhook)
+                let failure: String?
+                if let refused { failure = refused } else {
+                    failure = await deliver(message, webhook: webhook, secret: person.webhookSecret, transport: transport, now: now)
+                }
                 if let failure {
                     message.lastError = failure
-                    if message.attempts >= policy.maxAttempts {
+                    if message.attempts >= policy.maxAttempts || refused != nil {
                         message.status = .dead
                         report.dead = 1
                         logger.warning("message dead-lettered", metadata: ["message_id": "\(message.id)", "error": "\(failure)"])

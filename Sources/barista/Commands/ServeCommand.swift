@@ -21,6 +21,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log format: json or text (env BARISTA_LOG_FORMAT).")
     var logFormat: String = ProcessInfo.processInfo.environment["BARISTA_LOG_FORMAT"] ?? "json"
 
+    @Flag(help: "Let webhooks point at loopback and private addresses (an ESP relay in your own network); refused by default against SSRF.")
+    var allowPrivateWebhooks = false
+
     @Flag(inversion: .prefixedNo, help: "Retrain each site's for_you model in the background.")
     var train = true
 
@@ -37,6 +40,7 @@ struct ServeCommand: AsyncParsableCommand {
         let engine = try store.openEngine(logger: logger)
         var configuration = ServerConfiguration(host: host, port: port)
         configuration.trains = train
+        configuration.allowPrivateWebhooks = allowPrivateWebhooks
         configuration.trainAfterEvents = trainAfterEvents
         try await Self.serve(engine: engine, configuration: configuration, logger: logger)
     }
