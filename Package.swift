@@ -86,6 +86,9 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The fuzz target of the event decoder and the segment-rule parser: scripts/fuzz.sh builds it
+        // with -sanitize=fuzzer for libFuzzer; the normal build replays the committed corpus.
+        .executableTarget(name: "barista-fuzz", dependencies: ["BaristaCore"], swiftSettings: strict),
         .testTarget(name: "BaristaCoreTests", dependencies: ["BaristaCore", "BaristaTesting"]),
         .testTarget(name: "BaristaSQLiteTests", dependencies: ["BaristaSQLite", "BaristaTesting"]),
         .testTarget(name: "BaristaModelsTests", dependencies: ["BaristaModels", "BaristaTesting"]),

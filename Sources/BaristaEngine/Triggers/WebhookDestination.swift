@@ -97,7 +97,7 @@ public enum WebhookDestination {
                     }
                 }
             }
-            let text = String(cString: buffer)
+            let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             if !text.isEmpty, !addresses.contains(text) { addresses.append(text) }
             cursor = entry.pointee.ai_next
         }
