@@ -1,0 +1,122 @@
+import BaristaCore
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The store for several nodes: PostgreSQL through a PostgresNIO connection pool.
+///
+/// Open one with ``connect(url:logger:)``, which runs the pool and migrates the schema; close it
+/// with ``shutdown()``. The store owns its ``PostgresClient`` and the task that runs it, rather than
+/// handing the client to a `ServiceGroup`: every command opens a store the same way, whether it
+/// serves for days or prints one line, and SQLite needs no service at all. The pool's task is the
+/// store's only background work and ends with ``shutdown()`` (or with the process).
+///
+/// Every table is keyed by `site_id` first, so that a site's rows live together and the layout can
+/// be distributed by `site_id` (see the README's PostgreSQL section). Times are stored as
+/// `double precision` seconds since 1970, as SQLite stores them, so that every `Date` round-trips exactly.
+public final class PostgresStore: BaristaStore, Sendable {
+    let client: PostgresClient
+    let logger: Logger
+    private let runner: Task<Void, Never>
+
+    private init(client: PostgresClient, runner: Task<Void, Never>, logger: Logger) {
+        self.client = client
+        self.runner = runner
+        self.logger = logger
+    }
+
+    /// Connects to the database at `url`, creating and migrating its schema as needed.
+    ///
+    /// - Parameters:
+    ///   - url: `postgres://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=disable` (see ``PostgresURL``).
+    ///   - maximumConnections: the size of the connection pool.
+    ///   - logger: where the pool and the migrations log.
+    /// - Throws: ``PostgresURLError`` for a malformed URL; the database's error when it cannot be
+    ///   reached or migrated (the pool is shut down before it is thrown).
+    public static func connect(url: String, maximumConnections: Int = 20, logger: Logger) async throws -> PostgresStore {
+        var configuration = try PostgresURL(url).configuration
+        configuration.options.maximumConnections = maximumConnections
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let store = PostgresStore(client: client, runner: Task { await client.run() }, logger: logger)
+        do {
+            try await store.migrate()
+        } catch {
+            await store.shutdown()
+            throw error
+        }
+        return store
+    }
+
+    /// Closes every connection and stops the pool; the store answers no query afterwards.
+    public func shutdown() async {
+        runner.cancel()
+        await runner.value
+    }
+
+    /// Whether the database answers a trivial query.
+    public func isReady() async -> Bool {
+        (try? await scalar("SELECT 1::bigint", as: Int64.self)) == 1
+    }
+
+    /// Nothing to do: PostgreSQL keeps the by-profile index of events in the write path, so there is
+    /// no background indexing to catch up on (SQLite's store has).
+    public func performMaintenance() async throws -> Bool { false }
+
+    // MARK: Query helpers
+
+    /// Every row of one statement.
+    func rows(_ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
+        try await client.query(query, logger: logger).collect().map { $0.makeRandomAccess() }
+    }
+
+    /// The first column of the first row, or nil when there is no row.
+    func scalar<T: PostgresDecodable>(_ query: PostgresQuery, as type: T.Type = T.self) async throws -> T? {
+        guard let row = try await client.query(query, logger: logger).collect().first else { return nil }
+        return try row.makeRandomAccess()[0].decode(T.self)
+    }
+
+    /// Runs one statement for its effect.
+    func execute(_ query: PostgresQuery) async throws {
+        _ = try await client.query(query, logger: logger).collect()
+    }
+}
+
+extension PostgresConnection {
+    /// Every row of one statement.
+    func rows(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRandomAccessRow] {
+        try await self.query(query, logger: logger).collect().map { $0.makeRandomAccess() }
+    }
+
+    /// The first column of the first row, or nil when there is no row.
+    func scalar<T: PostgresDecodable>(_ query: PostgresQuery, as type: T.Type = T.self, logger: Logger) async throws -> T? {
+        guard let row = try await self.query(query, logger: logger).collect().first else { return nil }
+        return try row.makeRandomAccess()[0].decode(T.self)
+    }
+
+    /// Runs one statement for its effect.
+    func execute(_ query: PostgresQuery, logger: Logger) async throws {
+        _ = try await self.query(query, logger: logger).collect()
+    }
+}
+
+extension PostgresRandomAccessRow {
+    /// The column `name`, decoded.
+    func get<T: PostgresDecodable>(_ name: String, as type: T.Type = T.self) throws -> T {
+        try self[name].decode(T.self)
+    }
+
+    /// The `double precision` column `name`, as seconds since 1970.
+    func date(_ name: String) throws -> Date {
+        Date(timeIntervalSince1970: try get(name, as: Double.self))
+    }
+}
+
+extension Date {
+    /// Seconds since 1970, as the store keeps times.
+    var seconds: Double { timeIntervalSince1970 }
+}
+
+extension ByteBuffer {
+    /// The readable bytes, as an array.
+    var bytes: [UInt8] { Array(readableBytesView) }
+}
