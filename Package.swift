@@ -101,6 +101,7 @@ let package = Package(
         .executableTarget(name: "barista-fuzz", dependencies: ["BaristaCore"], swiftSettings: strict),
         .testTarget(name: "BaristaCoreTests", dependencies: ["BaristaCore", "BaristaTesting"]),
         .testTarget(name: "BaristaSQLiteTests", dependencies: ["BaristaSQLite", "BaristaTesting"]),
+        .testTarget(name: "BaristaPostgresTests", dependencies: ["BaristaPostgres", "BaristaTesting"]),
         .testTarget(name: "BaristaModelsTests", dependencies: ["BaristaModels", "BaristaTesting"]),
         .testTarget(
             name: "BaristaEngineTests",
