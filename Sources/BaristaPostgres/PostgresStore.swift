@@ -31,10 +31,17 @@ public final class PostgresStore: BaristaStore, Sendable {
     ///   - url: `postgres://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=disable` (see ``PostgresURL``).
     ///   - maximumConnections: the size of the connection pool.
     ///   - logger: where the pool and the migrations log.
-    /// - Throws: ``PostgresURLError`` for a malformed URL; the database's error when it cannot be
-    ///   reached or migrated (the pool is shut down before it is thrown).
+    /// - Throws: ``PostgresURLError`` for a malformed URL; ``PostgresStoreError`` naming the database
+    ///   (without its password) and the cause when it cannot be reached or migrated.
     public static func connect(url: String, maximumConnections: Int = 20, logger: Logger) async throws -> PostgresStore {
-        var configuration = try PostgresURL(url).configuration
+        let parsed = try PostgresURL(url)
+        do {
+            let probe = try await PostgresConnection.connect(configuration: try parsed.connectionConfiguration(), id: 0, logger: logger)
+            try await probe.close()
+        } catch {
+            throw PostgresStoreError(description: "cannot connect to the database at \(parsed.redacted): \(String(reflecting: error))")
+        }
+        var configuration = parsed.configuration
         configuration.options.maximumConnections = maximumConnections
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let store = PostgresStore(client: client, runner: Task { await client.run() }, logger: logger)
@@ -42,7 +49,7 @@ public final class PostgresStore: BaristaStore, Sendable {
             try await store.migrate()
         } catch {
             await store.shutdown()
-            throw error
+            throw PostgresStoreError(description: "cannot migrate the database at \(parsed.redacted): \(String(reflecting: error))")
         }
         return store
     }
@@ -119,4 +126,10 @@ extension Date {
 extension ByteBuffer {
     /// The readable bytes, as an array.
     var bytes: [UInt8] { Array(readableBytesView) }
+}
+
+/// A database that could not be opened: unreachable, refusing the login, or failing a migration.
+public struct PostgresStoreError: Error, CustomStringConvertible, Sendable {
+    /// Which database, and why.
+    public var description: String
 }

@@ -71,6 +71,23 @@ public struct PostgresURL: Sendable, Hashable {
         return PostgresClient.Configuration(host: host, port: port, username: username, password: password, database: database, tls: tls)
     }
 
+    /// The configuration of a single connection to the same database (what ``PostgresStore`` opens
+    /// first, to report a wrong address or login at once rather than after the pool's retries).
+    /// - Throws: when TLS cannot be set up.
+    public func connectionConfiguration() throws -> PostgresConnection.Configuration {
+        if let socketDirectory {
+            let socket = (socketDirectory as NSString).appendingPathComponent(".s.PGSQL.\(port)")
+            return PostgresConnection.Configuration(unixSocketPath: socket, username: username, password: password, database: database)
+        }
+        let tls: PostgresConnection.Configuration.TLS
+        switch sslMode {
+        case "disable": tls = .disable
+        case "allow", "prefer": tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        default: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        }
+        return PostgresConnection.Configuration(host: host, port: port, username: username, password: password, database: database, tls: tls)
+    }
+
     /// The URL with its password hidden, for logs and messages.
     public var redacted: String {
         "postgres://\(username)\(password == nil ? "" : ":***")@\(host):\(port)/\(database)"

@@ -104,6 +104,15 @@ struct PostgresStoreCompatTests {
         }
     }
 
+    @Test func anUnreachableDatabaseIsReportedAtOnceWithoutItsPassword() async throws {
+        let started = ContinuousClock.now
+        let error = await #expect(throws: PostgresStoreError.self) {
+            try await PostgresStore.connect(url: "postgres://u:hunter2@127.0.0.1:1/db?sslmode=disable", logger: Self.logger)
+        }
+        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(error?.description.contains("127.0.0.1:1/db") == true && error?.description.contains("hunter2") == false)
+    }
+
     @Test(arguments: [
         ("postgres://u:p%40ss@db.example:6543/barista?sslmode=disable", "db.example", 6543, "u", "p@ss", "barista", "disable"),
         ("postgresql://u@localhost/barista", "localhost", 5432, "u", nil, "barista", "prefer"),
