@@ -87,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "barista",
             dependencies: [
-                "BaristaCore", "BaristaSQLite", "BaristaEngine", "BaristaServer", "BaristaModels",
+                "BaristaCore", "BaristaSQLite", "BaristaPostgres", "BaristaEngine", "BaristaServer", "BaristaModels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),

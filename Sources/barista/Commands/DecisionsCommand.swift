@@ -24,7 +24,7 @@ struct DecisionsCommand: AsyncParsableCommand {
         var output: String?
 
         func run() async throws {
-            let engine = try store.openEngine()
+            let engine = try await store.openEngine()
             let site = try await siteOption.resolve(in: engine)
             let rows = try await engine.decisionLog(site: site.id, experience: experience)
             var text = ""

@@ -25,7 +25,7 @@ struct DemoCommand: AsyncParsableCommand {
         let logger = CLILogging.logger()
         try prepareDirectory()
         let started = ContinuousClock.now
-        let engine = Engine(store: try StoreOptions.parse(["--data-dir", dataDir]).openStore(), logger: logger)
+        let engine = Engine(store: try await StoreOptions.parse(["--data-dir", dataDir]).openStore(logger: logger), logger: logger)
         let created = try await engine.createSite(named: "demo")
         let shop = DemoShopGenerator(seed: seed, now: Date()).generate()
         let loader = BulkLoader(engine: engine, site: created.site.id, batchSize: 10_000)

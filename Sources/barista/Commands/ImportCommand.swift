@@ -45,7 +45,7 @@ struct ImportCommand: AsyncParsableCommand {
 
         /// Reads the file and loads its records into the site, with a progress bar and a summary.
         func load(_ kind: RecordKind) async throws {
-            let engine = try store.openEngine()
+            let engine = try await store.openEngine()
             let site = try await site.resolve(in: engine)
             let records = try ImportCommand.records(path: file, format: format, kind: kind)
             var bar = ProgressBar(label: kind.rawValue, total: records.count)
@@ -84,7 +84,7 @@ struct ImportCommand: AsyncParsableCommand {
         @Flag(help: "Print one line of JSON.") var json = false
 
         func run() async throws {
-            let engine = try store.openEngine()
+            let engine = try await store.openEngine()
             let site = try await site.resolve(in: engine)
             var reader = try OnlineRetailReader(path: file)
             var readBar = ProgressBar(label: "invoice lines", total: nil)

@@ -37,7 +37,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         CLILogging.bootstrap(json: logFormat == "json")
         let logger = CLILogging.logger()
-        let engine = try store.openEngine(logger: logger)
+        let engine = try await store.openEngine(logger: logger)
         var configuration = ServerConfiguration(host: host, port: port)
         configuration.trains = train
         configuration.allowPrivateWebhooks = allowPrivateWebhooks
@@ -59,17 +59,5 @@ struct ServeCommand: AsyncParsableCommand {
                 banner?(url)
             })
         try await app.runService()
-    }
-}
-
-/// `barista migrate`: creates or upgrades the store's schema (every command does this when it opens a store).
-struct MigrateCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Create or upgrade the store's schema.")
-    @OptionGroup var store: StoreOptions
-    @Flag(help: "Print one line of JSON.") var json = false
-
-    func run() async throws {
-        _ = try store.openStore()
-        if json { Output.json(["migrated": true]) } else { print("the store at \(store.dataDir) is up to date") }
     }
 }

@@ -15,7 +15,7 @@ struct SitesCommand: AsyncParsableCommand {
         @Flag(help: "Print one line of JSON.") var json = false
 
         func run() async throws {
-            let engine = try store.openEngine()
+            let engine = try await store.openEngine()
             let created: (site: Site, secretKey: String, publishableKey: String)
             do {
                 created = try await engine.createSite(named: name)
@@ -66,7 +66,7 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let scope = KeyScope(rawValue: scope) else { throw ValidationError("--scope must be secret or publishable") }
-            let engine = try store.openEngine()
+            let engine = try await store.openEngine()
             let site = try await site.resolve(in: engine)
             let key = try await engine.createKey(site: site.id, scope: scope)
             if json {
@@ -85,7 +85,7 @@ struct KeysCommand: AsyncParsableCommand {
         @Flag(help: "Print one line of JSON.") var json = false
 
         func run() async throws {
-            let engine = try store.openEngine()
+            let engine = try await store.openEngine()
             let site = try await site.resolve(in: engine)
             let keys = try await engine.keys(site: site.id)
             if json {

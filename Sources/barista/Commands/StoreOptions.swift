@@ -1,6 +1,7 @@
 import ArgumentParser
 import BaristaCore
 import BaristaEngine
+import BaristaPostgres
 import BaristaSQLite
 import Foundation
 import Logging
@@ -13,21 +14,31 @@ struct StoreOptions: ParsableArguments {
     @Option(help: "A database URL instead of the embedded store (postgres://…; env BARISTA_DATABASE_URL).")
     var database: String?
 
-    /// Opens (creating and migrating as needed) the configured store.
-    func openStore() throws -> any BaristaStore {
-        if let url = database ?? ProcessInfo.processInfo.environment["BARISTA_DATABASE_URL"], !url.isEmpty {
+    /// The database URL, from `--database` or `BARISTA_DATABASE_URL`, when one is set.
+    var databaseURL: String? {
+        guard let url = database ?? ProcessInfo.processInfo.environment["BARISTA_DATABASE_URL"], !url.isEmpty else { return nil }
+        return url
+    }
+
+    /// Opens (creating and migrating as needed) the configured store: PostgreSQL for a
+    /// `postgres://` or `postgresql://` URL, else SQLite (`sqlite:PATH`, or the data directory).
+    func openStore(logger: Logger = CLILogging.logger()) async throws -> any BaristaStore {
+        if let url = databaseURL {
+            if PostgresURL.matches(url) {
+                return try await PostgresStore.connect(url: url, logger: logger)
+            }
             // sqlite:///abs/path.db, sqlite://relative.db or sqlite:path.db
             for prefix in ["sqlite://", "sqlite:"] where url.hasPrefix(prefix) {
                 return try SQLiteStore(path: String(url.dropFirst(prefix.count)))
             }
-            throw ValidationError("--database \(url): only the embedded SQLite store is available in this version (use --data-dir); PostgreSQL support is planned")
+            throw ValidationError("--database \(url): use postgres://USER:PASSWORD@HOST:PORT/DATABASE or sqlite:PATH")
         }
         return try SQLiteStore(directory: dataDir)
     }
 
     /// The store wrapped in an engine.
-    func openEngine(logger: Logger = CLILogging.logger()) throws -> Engine {
-        Engine(store: try openStore(), logger: logger)
+    func openEngine(logger: Logger = CLILogging.logger()) async throws -> Engine {
+        Engine(store: try await openStore(logger: logger), logger: logger)
     }
 }
 

@@ -20,7 +20,7 @@ struct TrainCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let engine = try store.openEngine()
+        let engine = try await store.openEngine()
         let site = try await siteOption.resolve(in: engine)
         let bar = StageProgress()
         guard let report = try await engine.train(site: site.id, force: force, progress: { stage, fraction in bar.update(stage, fraction) }) else {
