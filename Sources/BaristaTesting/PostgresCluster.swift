@@ -46,9 +46,12 @@ public final class PostgresCluster: Sendable {
     /// - Throws: ``PostgresClusterError`` when PostgreSQL is not installed or does not start.
     public static func start() throws -> PostgresCluster {
         let binaries = try findBinaries()
+        let asPostgresUser = geteuid() == 0
+        stopAbandoned(binaries: binaries, asPostgresUser: asPostgresUser)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("barista-pg-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let asPostgresUser = geteuid() == 0
+        // Which test process owns the cluster, for the next run to stop it should this one crash.
+        try "\(getpid())".write(toFile: directory + "/owner.pid", atomically: true, encoding: .utf8)
         if asPostgresUser {
             guard let account = getpwnam("postgres") else {
                 throw PostgresClusterError("tests run as root, and there is no `postgres` user to run PostgreSQL as (apt-get install postgresql-15 creates it)")
@@ -89,6 +92,22 @@ public final class PostgresCluster: Sendable {
 
     private var dataDirectory: String { directory + "/data" }
 
+    /// Stops and removes the clusters of test processes that ended without stopping theirs (a crash,
+    /// a kill), so that they do not pile up on a CI machine.
+    private static func stopAbandoned(binaries: String, asPostgresUser: Bool) {
+        let temporary = FileManager.default.temporaryDirectory.path
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? []
+        for name in names where name.hasPrefix("barista-pg-") {
+            let directory = temporary + "/" + name
+            guard let text = try? String(contentsOfFile: directory + "/owner.pid", encoding: .utf8), let owner = pid_t(text),
+                kill(owner, 0) != 0, errno == ESRCH
+            else { continue }
+            let cluster = PostgresCluster(port: 0, directory: directory, binaries: binaries, asPostgresUser: asPostgresUser)
+            if FileManager.default.fileExists(atPath: directory + "/data/postmaster.pid") { cluster.stop() }
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+    }
+
     /// Creates an empty database and returns its URL (`postgres://barista@127.0.0.1:PORT/NAME?sslmode=disable`).
     /// - Throws: ``PostgresClusterError`` when `createdb` fails.
     public func createDatabase(_ name: String = "barista_" + UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: ""))
@@ -123,7 +142,7 @@ public final class PostgresCluster: Sendable {
     /// Through `posix_spawn` and `waitpid` rather than `Process`: Foundation's `Process` was seen
     /// never to notice the exit of `runuser` once `pg_ctl` had started the server.
     private func run(_ executable: String, _ arguments: [String]) throws {
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("barista-pg-\(UUID().uuidString).log").path
+        let log = directory + "/command-\(UUID().uuidString).log"
         defer { try? FileManager.default.removeItem(atPath: log) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
