@@ -26,7 +26,7 @@ struct UsersCommand: AsyncParsableCommand {
             guard let role = DashboardRole(rawValue: role) else {
                 throw ValidationError("--role must be admin, marketer or viewer, not \(role)")
             }
-            let engine = try store.openEngine()
+            let engine = try await store.openEngine()
             let site = try await site.resolve(in: engine)
             var generated = false
             let password: String
@@ -68,7 +68,7 @@ struct UsersCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let engine = try store.openEngine()
+            let engine = try await store.openEngine()
             let site = try await site.resolve(in: engine)
             for user in try await engine.dashboardUsers(site: site.id) {
                 print("\(user.email)\t\(user.role.rawValue)\t\(Timestamp.format(user.createdAt))")
@@ -83,7 +83,7 @@ struct UsersCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let engine = try store.openEngine()
+            let engine = try await store.openEngine()
             let site = try await site.resolve(in: engine)
             guard try await engine.deleteDashboardUser(email: email, site: site.id) else {
                 throw ValidationError("\(site.name) has no dashboard account \(email)")
