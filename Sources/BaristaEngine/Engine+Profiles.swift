@@ -19,6 +19,8 @@ public struct ProfileSnapshot: Sendable {
     public var persona: String?
     /// `email_cadence_per_week` and its explanation: the person's learned email cadence; nil while the site has no email data.
     public var emailCadence: (perWeek: Double, explanation: String)?
+    /// `rewards`: balance, tier and the next reward, under the site's programme at that moment.
+    public var rewards: RewardsStatus?
 
     /// The 360° view of API.md, as of `now`.
     public func json(at now: Date) -> JSONValue {
@@ -52,6 +54,7 @@ public struct ProfileSnapshot: Sendable {
             "segments": .array(segments.map(JSONValue.string)),
             "persona": persona.map(JSONValue.string) ?? .null,
             "predictions": predictions.json,
+            "rewards": (rewards ?? RewardsStatus(ledger: p.rewards, program: nil, now: now)).json,
             "email_cadence_per_week": emailCadence.map { .number(($0.perWeek * 100).rounded() / 100) } ?? .null,
             "email_cadence_reason": emailCadence.map { .string($0.explanation) } ?? .null,
             "preferred_send_hour_utc": p.preferredSendHour.map { .number(Double($0)) } ?? .null,
@@ -197,7 +200,8 @@ extension SiteState {
             profile: profile, userIDs: identities.ids(of: id, kind: .user), anonymousIDs: identities.ids(of: id, kind: .anonymous),
             settings: site.settings, predictions: profileModels?.predictions(for: profile, now: now) ?? ProfilePredictions(),
             segments: segmentKeys(of: id), persona: persona(of: id),
-            emailCadence: profileModels?.cadence(for: profile, cap: site.settings.emailFrequencyCapPerWeek))
+            emailCadence: profileModels?.cadence(for: profile, cap: site.settings.emailFrequencyCapPerWeek),
+            rewards: RewardsStatus(ledger: profile.rewards, program: rewards.program, now: now))
     }
 }
 

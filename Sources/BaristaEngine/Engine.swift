@@ -182,6 +182,7 @@ actor SiteDirectory {
         for id in state.profiles.keys { state.identities.register(id) }
         state.profileModels = try await Engine.loadProfileModels(site: id, store: store)
         try await Engine.loadTriggers(into: &state, store: store, logger: logger)
+        try await Engine.loadRewards(into: &state, store: store, logger: logger)
         if let saved = try await store.loadLiveModels(site: id) {
             do {
                 state.live = try LiveModels(serialized: saved.bytes)

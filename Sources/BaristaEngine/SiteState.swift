@@ -40,6 +40,8 @@ struct SiteState: Sendable {
     var experiences = ExperienceIndex()
     /// The triggers, what they wait for, and the outbox changes not yet written.
     var triggers = TriggerIndex()
+    /// The rewards programme and the redemptions being committed.
+    var rewards = RewardsState()
     /// The random draws of the bandits (seeded once per process: decisions are logged with their probabilities).
     var random = SeededRandom(seed: UInt64.random(in: 0...UInt64.max))
     /// The engine's clock (injected in tests), which segment windows are measured against.
@@ -81,6 +83,7 @@ struct SiteState: Sendable {
             profileVersions[loserID] = nil
         }
         profiles[id, default: Profile(id: id)].apply(stored.event, context: context)
+        observeRewards(stored.event, profile: id)
         observeSegments(stored.event, profile: id, merged: stored.mergedProfileID)
         observeExperienceGoal(stored.event, profile: id, merged: stored.mergedProfileID)
         observeTriggers(stored, profile: id)

@@ -60,6 +60,7 @@ public func buildRouter(engine: Engine, metrics: ServerMetrics, limits: Limits =
     SegmentsController(engine: engine, limits: limits).register(on: routes)
     ExperiencesController(engine: engine, limits: limits).register(on: routes)
     TriggersController(engine: engine, limits: limits).register(on: routes)
+    RewardsController(engine: engine, limits: limits).register(on: routes)
     OpenAPIDocument.publish(routes.docs)
     // The dashboard's pages are HTML for people, so they stay out of the OpenAPI document.
     Dashboard(engine: engine).register(on: router)

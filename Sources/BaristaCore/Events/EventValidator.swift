@@ -114,6 +114,10 @@ public struct EventValidator: Sendable {
             errors.append(FieldError(field: base.appending("context").appending("channel").description, message: "must be a string"))
         }
 
+        if kind == .track, name == EventName.rewardRedeemed {
+            // Only POST /v1/rewards/redeem records one, after checking the balance.
+            errors.append(FieldError(field: base.appending("event").description, message: "is recorded by POST /v1/rewards/redeem only"))
+        }
         if kind == .track, let name {
             checkKnownEvent(name, properties: properties, base: base.appending("properties"), errors: &errors)
         }

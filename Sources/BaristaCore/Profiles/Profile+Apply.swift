@@ -235,6 +235,7 @@ extension Profile {
         emailWeeks.sort { $0.week < $1.week }
         if emailWeeks.count > Self.emailWeeksLimit { emailWeeks.removeFirst(emailWeeks.count - Self.emailWeeksLimit) }
         unsubscribedAt = [unsubscribedAt, other.unsubscribedAt].compactMap { $0 }.max()
+        rewards.merge(other.rewards)
         if other.emailOpenHours.count == 24 {
             if emailOpenHours.count != 24 { emailOpenHours = Array(repeating: 0, count: 24) }
             for hour in 0..<24 { emailOpenHours[hour] += other.emailOpenHours[hour] }

@@ -34,6 +34,7 @@ extension Profile {
             "email_weeks": .array(emailWeeks.map { .array([.number(Double($0.week)), .number(Double($0.sends)), .number(Double($0.opens)), .number(Double($0.clicks))]) }),
         ]
         if let unsubscribedAt { object["unsubscribed_at"] = .number(unsubscribedAt.timeIntervalSince1970) }
+        if !rewards.isEmpty { object["rewards"] = rewards.storageJSON }
         if !emailOpenHours.isEmpty { object["open_hours"] = .array(emailOpenHours.map { .number(Double($0)) }) }
         if let firstSeen { object["first_seen"] = .number(firstSeen.timeIntervalSince1970) }
         if let lastSeen { object["last_seen"] = .number(lastSeen.timeIntervalSince1970) }
@@ -96,6 +97,7 @@ extension Profile {
         emailOpenHours = value["open_hours"]?.arrayValue?.compactMap { $0.doubleValue.map { Int32($0) } } ?? []
         if emailOpenHours.count != 24 { emailOpenHours = [] }
         orderDays = value["order_days"]?.arrayValue?.compactMap { $0.doubleValue.map { Int32($0) } } ?? []
+        if let stored = value["rewards"], let ledger = RewardsLedger(storage: stored) { rewards = ledger }
         purchased = Set(value["purchased"]?.arrayValue?.compactMap { $0.stringValue.map { ItemID($0) } } ?? [])
     }
 }

@@ -52,6 +52,8 @@ public struct Profile: Sendable, Hashable {
     /// The person's `Email Opened` events by hour of day (UTC, 24 counts; empty before the first
     /// open): what a message's preferred send time is read from.
     public var emailOpenHours: [Int32] = []
+    /// The person's points: the ledger the site's rewards programme folds their events into.
+    public var rewards = RewardsLedger()
 
     /// The hour of day (UTC, 0–23) the person has opened email most often, once they have opened
     /// at least three; ties go to the earlier hour. Nil before that.

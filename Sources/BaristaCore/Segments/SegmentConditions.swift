@@ -37,6 +37,22 @@ public struct AffinityCondition: Sendable, Hashable {
     }
 }
 
+/// A `rewards` leaf: `{"rewards":"points_to_next","op":"lte","value":20}`, compared as a trait
+/// is (``TraitOperator``). A person without a tier, or with every reward affordable, has no
+/// `tier` or `points_to_next`: that matches only `ne` and `exists: false`.
+public struct RewardsCondition: Sendable, Hashable {
+    /// What is read.
+    public var field: RewardsField
+    /// The comparison, as a trait's (its path is the field's name).
+    public var comparison: TraitCondition
+
+    /// A condition on `field`.
+    public init(field: RewardsField, comparison: TraitCondition) {
+        self.field = field
+        self.comparison = comparison
+    }
+}
+
 /// The predictions a segment can test.
 public enum PredictionName: String, Sendable, Hashable, CaseIterable {
     /// Expected revenue over the next 12 months.

@@ -24,6 +24,13 @@ public protocol SegmentFacts {
     func geo(_ field: GeoField) -> String?
     /// Whether the person is currently a member of segment `segment`.
     func isMember(of segment: String) -> Bool
+    /// The person's rewards standing (balance, tier, points to the next reward); nil without a programme.
+    var rewards: RewardsStatus? { get }
+}
+
+extension SegmentFacts {
+    /// No rewards programme: every `rewards` leaf reads a missing value.
+    public var rewards: RewardsStatus? { nil }
 }
 
 /// The outcome of evaluating a rule for one profile.
@@ -84,6 +91,12 @@ extension SegmentRule {
             return SegmentEvaluation(matched: matched, nextChange: nil)
         case .segment(let key):
             return SegmentEvaluation(matched: facts.isMember(of: key), nextChange: nil)
+        case .rewards(let condition):
+            let status = facts.rewards
+            let matched = condition.comparison.matches(status?.value(condition.field))
+            // Only the tier moves by the clock (points leaving its window).
+            let next = condition.field == .tier ? status?.changesAt.flatMap { $0 > facts.now ? $0 : nil } : nil
+            return SegmentEvaluation(matched: matched, nextChange: next)
         }
     }
 

@@ -41,6 +41,10 @@ extension SegmentRule {
         case .geo(let fields):
             return ["geo": .object(Dictionary(uniqueKeysWithValues: fields.map { ($0.key.rawValue, JSONValue.string($0.value)) }))]
         case .segment(let key): return ["segment": .string(key)]
+        case .rewards(let c):
+            var object: [String: JSONValue] = ["rewards": .string(c.field.rawValue), "op": .string(c.comparison.op.rawValue)]
+            if let value = c.comparison.value { object["value"] = value }
+            return .object(object)
         }
     }
 

@@ -52,12 +52,13 @@ enum RuleShapeCounter {
 
 /// The shapes of rule nodes, named by their distinguishing key, with the keys each allows.
 enum RuleShape: String, CaseIterable {
-    case all, any, not, trait, event, affinity, prediction, consent, intent, channel, geo, segment
+    case all, any, not, trait, event, affinity, prediction, consent, intent, channel, geo, segment, rewards
 
     var keys: [String] {
         switch self {
         case .all, .any, .not, .intent, .channel, .geo, .segment: [rawValue]
         case .trait: ["trait", "op", "value"]
+        case .rewards: ["rewards", "op", "value"]
         case .event: ["event", "within", "count", "sum"]
         case .affinity: ["affinity", "value", "op", "score"]
         case .prediction: ["prediction", "op", "value"]

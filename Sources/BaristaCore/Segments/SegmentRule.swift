@@ -32,6 +32,8 @@ public indirect enum SegmentRule: Sendable, Hashable {
     case geo([GeoField: String])
     /// `{"segment":"other-key"}`: the person is a member of another segment.
     case segment(String)
+    /// `{"rewards":"balance","op":"gte","value":100}`: the person's standing in the rewards programme.
+    case rewards(RewardsCondition)
 
     /// The deepest nesting allowed: a single leaf is 1 level, `{"all":[leaf]}` is 2.
     public static let maxDepth = 10

@@ -33,6 +33,7 @@ struct SegmentRuleParser {
         case .event: rule = event(object, at: pointer)
         case .affinity: rule = affinity(object, at: pointer)
         case .prediction: rule = prediction(object, at: pointer)
+        case .rewards: rule = rewards(object, at: pointer)
         case .consent: rule = consent(object, at: pointer)
         case .intent:
             rule = oneOf(IntentLevel.self, object["intent"]!, at: pointer.appending("intent"), what: "an intent").map(SegmentRule.intent)
@@ -189,6 +190,16 @@ struct SegmentRuleParser {
         }
         guard let name, let op, let number else { return nil }
         return .prediction(PredictionCondition(name: name, comparison: NumericComparison(op, number)))
+    }
+
+    /// `{"rewards":"balance"|"tier"|"points_to_next","op","value"}`: compared as a trait is.
+    mutating func rewards(_ object: [String: JSONValue], at pointer: JSONPointer) -> SegmentRule? {
+        guard let field = oneOf(RewardsField.self, object["rewards"]!, at: pointer.appending("rewards"), what: "a rewards field") else { return nil }
+        var asTrait = object
+        asTrait["rewards"] = nil
+        asTrait["trait"] = .string(field.rawValue)
+        guard case .trait(let comparison)? = trait(asTrait, at: pointer) else { return nil }
+        return .rewards(RewardsCondition(field: field, comparison: comparison))
     }
 
     mutating func consent(_ object: [String: JSONValue], at pointer: JSONPointer) -> SegmentRule? {

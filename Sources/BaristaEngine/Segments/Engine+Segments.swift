@@ -142,9 +142,10 @@ extension Engine {
         var size = 0
         var sample: [ProfileID] = []
         for (id, profile) in view.profiles {
-            let facts = ProfileFacts(
+            var facts = ProfileFacts(
                 profile: profile, now: now, settings: view.site.settings, models: view.profileModels,
                 memberOf: view.segments.memberships[id] ?? [], tallies: view.talliesOf(id))
+            facts.rewardsProgram = view.rewards.program
             guard rule.evaluate(facts).matched else { continue }
             size += 1
             Self.keepSmallest(id, in: &sample, count: sampleSize)

@@ -178,6 +178,8 @@ struct ProfileFacts: SegmentFacts {
     var memberOf: Set<String>
     /// The person's tallies by signature.
     let tallies: [EventSignature: EventTally]
+    /// The site's rewards programme, which `rewards` leaves read the person's standing under.
+    var rewardsProgram: RewardsProgram?
     private let memo = Memo()
 
     /// Values worked out on first use within one evaluation pass.
@@ -185,6 +187,7 @@ struct ProfileFacts: SegmentFacts {
         var halfLife: Double?
         var totals: [AffinityDimension: (total: Double, newest: Date)] = [:]
         var predictions: ProfilePredictions?
+        var rewards: RewardsStatus?
     }
 
     init(profile: Profile, now: Date, settings: SiteSettings, models: ProfileModels?, memberOf: Set<String>, tallies: [EventSignature: EventTally]) {
@@ -278,4 +281,11 @@ struct ProfileFacts: SegmentFacts {
     }
 
     func isMember(of segment: String) -> Bool { memberOf.contains(segment) }
+
+    var rewards: RewardsStatus? {
+        if let known = memo.rewards { return known }
+        let status = RewardsStatus(ledger: profile.rewards, program: rewardsProgram, now: now)
+        memo.rewards = status
+        return status
+    }
 }

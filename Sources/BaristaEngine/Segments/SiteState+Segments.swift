@@ -37,6 +37,7 @@ extension SiteState {
         }
         let before = segments.memberships[id] ?? []
         var facts = ProfileFacts(profile: profile, now: now, settings: site.settings, models: profileModels, memberOf: before, tallies: talliesOf(id))
+        facts.rewardsProgram = rewards.program
         var next: Date?
         func evaluate(_ definition: SegmentDefinition) {
             let result = definition.rule.evaluate(facts)
