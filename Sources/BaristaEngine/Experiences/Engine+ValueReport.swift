@@ -52,7 +52,9 @@ extension Engine {
                 "revenue_per_profile_difference": interval(revenue), "verdict": .string(verdict)]
         }
         let placements = Dictionary(grouping: totals.filter { $0.placement != nil }, by: { $0.placement! })
+        let rewards = try await rewardsValue(site: site, from: from, to: to)
         return [
+            "rewards": rewards,
             "from": .string(Timestamp.format(from)), "to": .string(Timestamp.format(to)), "global_holdout_percent": .number(holdoutPercent),
             "overall": .object(group(totals.filter { $0.placement == nil })),
             "placements": .array(placements.keys.sorted().map { key in
