@@ -68,6 +68,7 @@ struct OperationsRouteTests {
                 ("post", "/v1/triggers"), ("get", "/v1/triggers"), ("get", "/v1/triggers/{key}"), ("put", "/v1/triggers/{key}"),
                 ("delete", "/v1/triggers/{key}"), ("post", "/v1/triggers/{key}/start"), ("post", "/v1/triggers/{key}/pause"),
                 ("get", "/v1/messages"), ("get", "/v1/messages/{id}"),
+                ("get", "/v1/rewards/program"), ("put", "/v1/rewards/program"), ("post", "/v1/rewards/redeem"),
                 ("get", "/sdk/barista.js"),
             ]
             for (method, path) in expected { #expect(paths[path]?[method] != nil, "\(method) \(path) is routed but not documented") }
