@@ -172,3 +172,38 @@ struct RewardsTests {
         #expect(program.json["multipliers"]?.arrayValue?.last?["factor"] == 1.5)
     }
 }
+
+/// Personal offers: bonus points on a category, or on everything, while an offer runs.
+struct PointsOfferTests {
+    @Test func anOfferDoublesThePointsOfItsCategoryOnly() throws {
+        let program = try RewardsTests.program(RewardsTests.coffeeShop)
+        let categories = ["croissant": "Pastries", "beans": "coffee"]
+        let order = Fixtures.track("Order Completed", user: "u", properties: [
+            "revenue": 13.5, "products": [["product_id": "croissant", "price": 2.25, "quantity": 2], ["product_id": "beans", "price": 9]],
+        ])
+        var plain = RewardsLedger(), offered = RewardsLedger(), everything = RewardsLedger()
+        plain.fold(order, program: program, segments: [])
+        let offer = try #require(PointsOffer(payload: ["points_offer": ["factor": 2, "category": "pastries"]]))
+        offered.fold(order, program: program, segments: [], offers: [offer], category: { categories[$0.rawValue] })
+        everything.fold(order, program: program, segments: [], offers: [PointsOffer(factor: 300)])
+        #expect(plain.balance == 135)
+        #expect(offered.balance == 135 + 45, "4.50 of pastries earn 45 more")
+        #expect(everything.balance == 405)
+        // With a ×2 multiplier already on (a VIP), the pastry offer adds nothing: the higher factor wins, they do not stack.
+        var vip = RewardsLedger()
+        vip.fold(order, program: program, segments: ["vip"], offers: [offer], category: { categories[$0.rawValue] })
+        #expect(vip.balance == 270)
+        #expect(PointsOffer(payload: ["headline": "Hi"]) == nil && PointsOffer(payload: ["points_offer": ["factor": -1]]) == nil)
+    }
+}
+
+extension RewardsTests {
+    @Test func aRedemptionCannotBeSentAsAnEvent() throws {
+        let event: JSONValue = ["type": "track", "event": "Reward Redeemed", "user_id": "u", "properties": ["reward": "free-drink", "points": 100]]
+        guard case .failure(let problems) = EventValidator().validate(event, at: JSONPointer("/batch/0"), now: Fixtures.now) else {
+            Issue.record("a forged redemption was accepted")
+            return
+        }
+        #expect(problems.errors.map(\.field) == ["/batch/0/event"])
+    }
+}

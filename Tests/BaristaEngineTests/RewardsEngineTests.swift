@@ -201,4 +201,26 @@ struct RewardsEngineTests {
         #expect(personalized + holdout == Double(60 * 10 + converted * 40), "every point earned is on one side")
         #expect((rewards["holdout"]?["profiles"]?.doubleValue ?? 0) > 0)
     }
+
+    @Test func anOfferShownByAnExperienceEarnsItsBonusUntilTheGoalWindowCloses() async throws {
+        let h = try await Self.harness()
+        _ = try await h.engine.createExperience(try Experience.parse(try JSON.parse(#"""
+            {"key":"jacket-offer","placement":"offer","status":"running","allocation":{"type":"ab","weights":{"double":100}},
+             "goal":{"event":"Order Completed","value_property":"revenue","window":"7d"},
+             "variants":[{"key":"double","payload":{"points_offer":{"factor":2,"category":"jackets"}}}]}
+            """#), now: h.clock.now).get(), site: h.site)
+        func jacketOrder(_ user: String, at: Date) -> Event {
+            Fixtures.track("Order Completed", user: user, at: at, properties: [
+                "revenue": 60, "products": [["product_id": "jacket", "price": 40], ["product_id": "runner", "price": 20]],
+            ])
+        }
+        _ = try await h.send(Fixtures.identify(user: "offered"), Fixtures.identify(user: "not-offered"))
+        let answer = try #require(try await h.engine.decide(DecideRequest(user: UserReference(userID: "offered"), placements: ["offer"]), site: h.site).first)
+        #expect(answer.variant == "double")
+        _ = try await h.send(jacketOrder("offered", at: h.clock.now), jacketOrder("not-offered", at: h.clock.now))
+        #expect(try await balance(h, "offered") == 600 + 400, "the jacket's 40.00 earn twice")
+        #expect(try await balance(h, "not-offered") == 600)
+        _ = try await h.send(jacketOrder("offered", at: h.clock.now.addingTimeInterval(8 * 86_400)))
+        #expect(try await balance(h, "offered") == 1000 + 600, "after the goal window, no bonus")
+    }
 }

@@ -2,11 +2,12 @@ import Foundation
 
 extension RewardsLedger {
     /// Folds one event into the ledger under `program`, for a person in `segments` just before
-    /// the event; returns the entry it added, if any.
+    /// the event and with the personal `offers` running for them (``PointsOffer``; `category`
+    /// reads an item's category for offers on one); returns the entry it added, if any.
     ///
     /// - An event with an earn rule earns `floor(amount × points_per_unit × factor)`, computed in
     ///   exact hundredths with one rounding down at the end (`19.99` at 10 per unit: 199 points),
-    ///   where the factor is the highest multiplier that applies (1 when none does). Nothing is
+    ///   where the factor is the highest multiplier or offer that applies (1 when none does). Nothing is
     ///   added for an amount of zero or less.
     /// - `Order Refunded` reverses the points of the earn entries of its `order_id`: all that is
     ///   left of them without `revenue`; with it, in proportion to the amount refunded so far, so
@@ -14,7 +15,9 @@ extension RewardsLedger {
     /// - `Reward Redeemed` spends its `points` (checked by the engine before it was recorded).
     /// - An event whose `message_id` is already in the ledger changes nothing.
     @discardableResult
-    public mutating func fold(_ event: Event, program: RewardsProgram, segments: Set<String>) -> Entry? {
+    public mutating func fold(
+        _ event: Event, program: RewardsProgram, segments: Set<String>, offers: [PointsOffer] = [], category: (ItemID) -> String? = { _ in nil }
+    ) -> Entry? {
         guard event.kind == .track, let name = event.name, !contains(messageID: event.messageID) else { return nil }
         switch name {
         case EventName.rewardRedeemed:
@@ -29,18 +32,9 @@ extension RewardsLedger {
         default:
             guard let rule = program.earn.first(where: { $0.event == name }) else { return nil }
             let factor = program.factor(at: event.timestamp, segments: segments)
-            let rate = rule.pointsPerUnit * factor  // both bounded: at most 10^11
-            var amount: Int64 = 0
-            var earned: Int64
-            switch rule.unit {
-            case .event:
-                earned = rate / 10_000
-            case .revenue:
-                guard let value = Self.amount(of: event, property: rule.property), value > 0 else { return nil }
-                amount = value
-                earned = multiplyDivide(value, rate, 1_000_000) ?? Self.maxPointsPerEvent
-            }
-            earned = min(earned, Self.maxPointsPerEvent)
+            guard let earning = Self.points(for: event, rule: rule, factor: factor, offers: offers, category: category) else { return nil }
+            let (points, amount) = earning
+            let earned = min(points, Self.maxPointsPerEvent)
             guard earned > 0 else { return nil }
             let order = event.properties["order_id"]?.idString ?? event.messageID
             let entry = Entry(kind: .earn, messageID: event.messageID, at: event.timestamp, points: earned, order: order, amount: amount, label: name)

@@ -34,7 +34,24 @@ extension SiteState {
         }
         let program = rewards.program ?? RewardsProgram()
         let memberships = segments.memberships[id] ?? []
-        profiles[id]?.rewards.fold(event, program: program, segments: memberships)
+        let offers = name == EventName.rewardRedeemed || name == EventName.orderRefunded ? [] : pointsOffers(of: id, at: event.timestamp)
+        let catalog = self.catalog
+        profiles[id]?.rewards.fold(event, program: program, segments: memberships, offers: offers, category: { catalog[$0]?.category })
+    }
+
+    /// The personal offers running for a person at `at`: the `points_offer` of each variant they
+    /// were shown (not held out) whose experience's goal window, counted from the decision, covers `at`.
+    func pointsOffers(of id: ProfileID, at: Date) -> [PointsOffer] {
+        guard let exposures = experiences.exposures[id] else { return [] }
+        var offers: [PointsOffer] = []
+        for (key, exposure) in exposures where !exposure.control {
+            guard let variant = exposure.variant, let experience = experiences.experiences[key],
+                at >= exposure.at, at <= exposure.at.addingTimeInterval(experience.goal.window),
+                let payload = experience.variants.first(where: { $0.key == variant })?.payload, let offer = PointsOffer(payload: payload)
+            else { continue }
+            offers.append(offer)
+        }
+        return offers
     }
 
     /// A person's rewards standing as of `now`.
