@@ -223,4 +223,21 @@ struct RewardsEngineTests {
         _ = try await h.send(jacketOrder("offered", at: h.clock.now.addingTimeInterval(8 * 86_400)))
         #expect(try await balance(h, "offered") == 1000 + 600, "after the goal window, no bonus")
     }
+
+    @Test func aTriggerSendsOneMoreCoffeeToAFreeDrinkOncePerBalance() async throws {
+        let shop = try await TriggerEngineTests.Shop()
+        defer { shop.receiver.stop() }
+        let program = try RewardsProgram.parse(try JSON.parse(Self.program), now: shop.clock.now).get()
+        _ = try await shop.engine.replaceRewardsProgram(program, site: shop.site)
+        _ = try await shop.trigger(#"{"key":"almost","when":{"prediction":"rewards.points_to_next","op":"lte","value":30},"deliver":{"webhook":"HOOK"}}"#)
+        for user in ["near", "far"] { try await shop.person(user) }
+        try await shop.send(Self.order("near", 8), Self.order("far", 1))
+        var policy = DeliveryPolicy()
+        policy.predictionInterval = 0
+        #expect(try await shop.pass(policy).delivered == 1, "80 points: 20 to a free drink")
+        #expect(shop.receiver.deliveries.first?.json["user_id"] == "near")
+        #expect(try await shop.pass(policy).delivered == 0, "once for the same balance")
+        try await shop.send(Fixtures.track("Review Written", user: "far"), Self.order("far", 5))
+        #expect(try await shop.pass(policy).delivered == 1, "far reached 85 points")
+    }
 }

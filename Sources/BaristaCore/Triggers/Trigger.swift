@@ -110,8 +110,11 @@ public struct Trigger: Sendable, Hashable {
         }
     }
 
-    /// The predictions a condition may name (each as in the profile's `predictions`).
-    public static let predictions = ["p_alive", "clv_12m", "expected_orders_90d", "email_open_rate", "email_click_rate"]
+    /// The predictions a condition may name (each as in the profile's `predictions`), and the
+    /// rewards numbers (`rewards.balance`, `rewards.points_to_next`, as in the profile's `rewards`).
+    public static let predictions = [
+        "p_alive", "clv_12m", "expected_orders_90d", "email_open_rate", "email_click_rate", "rewards.balance", "rewards.points_to_next",
+    ]
 
     /// One event a condition waits for: a `track` name (or `Page Viewed` / `Screen Viewed` for
     /// `page` and `screen` calls) and properties that must equal the given values.

@@ -132,27 +132,33 @@ extension Engine {
     }
 
     /// Checks every prediction condition across everyone (outside the lock, on a copy of the
-    /// profiles) and schedules a message for each person it holds for, once per purchase history.
+    /// profiles) and schedules a message for each person it holds for, once per purchase history
+    /// (a `rewards.…` condition: once per balance).
     func checkPredictionTriggers(_ runtime: SiteRuntime, now: Date) async {
-        let (triggers, profiles, models) = runtime.state.withLock { state in
+        let (triggers, profiles, models, program) = runtime.state.withLock { state in
             state.triggers.predictionsCheckedAt = now
             let triggers = state.triggers.active.filter { if case .prediction = $0.condition { true } else { false } }
-            return (triggers, triggers.isEmpty ? [:] : state.profiles, state.profileModels)
+            return (triggers, triggers.isEmpty ? [:] : state.profiles, state.profileModels, state.rewards.program)
         }
-        guard !triggers.isEmpty, let models else { return }
-        var firing: [(Trigger, ProfileID, Int)] = []
+        guard !triggers.isEmpty else { return }
+        var firing: [(Trigger, ProfileID, String)] = []
         for profile in profiles.values {
-            let predictions = models.predictions(for: profile, now: now)
+            let predictions = models?.predictions(for: profile, now: now)
+            let rewards = program.map { RewardsStatus(ledger: profile.rewards, program: $0, now: now) }
             for trigger in triggers {
-                guard case .prediction(let name, let op, let threshold) = trigger.condition, let value = predictions[name],
-                    op.holds(value, threshold)
-                else { continue }
-                firing.append((trigger, profile.id, profile.orders))
+                guard case .prediction(let name, let op, let threshold) = trigger.condition else { continue }
+                let value: Double?, cause: String
+                switch name {
+                case "rewards.balance": (value, cause) = (rewards.map { Double($0.balance) }, "points-\(profile.rewards.balance)")
+                case "rewards.points_to_next": (value, cause) = (rewards?.pointsToNext.map(Double.init), "points-\(profile.rewards.balance)")
+                default: (value, cause) = (predictions?[name], "orders-\(profile.orders)")
+                }
+                guard let value, op.holds(value, threshold) else { continue }
+                firing.append((trigger, profile.id, cause))
             }
         }
         runtime.state.withLock { state in
-            for (trigger, profile, orders) in firing where state.profiles[profile] != nil {
-                let cause = "orders-\(orders)"
+            for (trigger, profile, cause) in firing where state.profiles[profile] != nil {
                 guard state.triggers.predictionFired.insert("\(trigger.key)|\(profile.rawValue)|\(cause)").inserted else { continue }
                 state.schedule(trigger, profile: profile, cause: cause, due: now, items: [])
             }
