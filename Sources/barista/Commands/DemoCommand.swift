@@ -27,6 +27,7 @@ struct DemoCommand: AsyncParsableCommand {
         let started = ContinuousClock.now
         let engine = Engine(store: try await StoreOptions.parse(["--data-dir", dataDir]).openStore(logger: logger), logger: logger)
         let created = try await engine.createSite(named: "demo")
+        try await DemoCampaigns.createRewards(engine: engine, site: created.site.id)
         let shop = DemoShopGenerator(seed: seed, now: Date()).generate()
         let loader = BulkLoader(engine: engine, site: created.site.id, batchSize: 10_000)
         var items = LoadSummary()
@@ -67,6 +68,7 @@ struct DemoCommand: AsyncParsableCommand {
                     -d '{"user":{"user_id":"cust-00001"},"placements":["home_hero","in_app"]}'
                   curl -s \(url)/v1/triggers -H 'Authorization: Bearer \(created.secretKey)'
                   curl -s \(url)/v1/messages -H 'Authorization: Bearer \(created.secretKey)'
+                  curl -s \(url)/v1/rewards/program -H 'Authorization: Bearer \(created.secretKey)'
                 """)
         }
         guard !noServe else {

@@ -38,6 +38,19 @@ enum DemoCampaigns {
         ],
     ]
 
+    /// The rewards programme: 10 points a unit spent, gold at 2,000 points a year, two rewards.
+    static let rewards: JSONValue = [
+        "earn": [["event": "Order Completed", "points_per_unit": 10, "unit": "revenue"]],
+        "tiers": [["key": "silver", "min_points": 500, "window": "365d"], ["key": "gold", "min_points": 2000, "window": "365d", "benefits": ["free_shipping": true]]],
+        "rewards": [["key": "gift-card-5", "points": 500, "title": "A 5.00 gift card"], ["key": "gift-card-25", "points": 2000, "title": "A 25.00 gift card"]],
+    ]
+
+    /// Saves the rewards programme (before the history is loaded, so the shoppers' orders earn).
+    static func createRewards(engine: Engine, site: SiteID) async throws {
+        let program = try RewardsProgram.parse(rewards, now: engine.currentTime).mapError { BaristaError.invalid($0.errors) }.get()
+        _ = try await engine.replaceRewardsProgram(program, site: site)
+    }
+
     /// Creates them; returns the trigger keys.
     static func create(engine: Engine, site: SiteID) async throws -> [String] {
         let now = engine.currentTime
