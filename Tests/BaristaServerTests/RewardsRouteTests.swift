@@ -31,6 +31,8 @@ struct RewardsRouteTests {
                 #expect(reply.isProblem(.forbidden), "\(method) \(path) with a publishable key")
             }
             #expect(try await client.send(.get, "/v1/rewards/program", key: "").isProblem(.unauthorized))
+            let document = try await client.send(.get, "/openapi.json", key: "").json
+            #expect(document["paths"]?["/v1/rewards/redeem"]?["post"]?["responses"]?["409"] != nil, "a short balance is documented")
         }
     }
 

@@ -91,6 +91,7 @@ public enum OpenAPIDocument {
             responses["422"] = problem
         }
         if doc.path == "/ready" { responses["503"] = problem }
+        if doc.path == "/v1/rewards/redeem" { responses["409"] = problem }  // the balance is short
         return .object(responses)
     }
 
