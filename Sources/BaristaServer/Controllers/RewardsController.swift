@@ -79,22 +79,23 @@ extension OpenAPIDocument {
         "properties": [
             "earn": ["type": "array", "items": [
                 "type": "object", "required": ["event", "points_per_unit"], "additionalProperties": false,
-                "properties": ["event": ["type": "string"], "points_per_unit": ["type": "number", "exclusiveMinimum": 0],
+                "properties": ["event": ["type": "string", "minLength": 1, "maxLength": 256], "points_per_unit": ["type": "number", "exclusiveMinimum": 0, "maximum": 100_000],
                     "unit": ["enum": ["revenue", "event"]], "property": ["type": "string"]],
             ]],
             "multipliers": ["type": "array", "items": [
                 "type": "object", "required": ["factor"], "additionalProperties": false,
-                "properties": ["segment": ["type": ["string", "null"]], "factor": ["type": "number", "exclusiveMinimum": 0],
+                "properties": ["segment": ["type": ["string", "null"], "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"], "factor": ["type": "number", "exclusiveMinimum": 0, "maximum": 100],
                     "from": ["type": ["string", "number", "null"]], "to": ["type": ["string", "number", "null"]]],
             ]],
             "tiers": ["type": "array", "items": [
                 "type": "object", "required": ["key", "min_points"], "additionalProperties": false,
-                "properties": ["key": ["type": "string"], "min_points": ["type": "integer", "minimum": 0],
+                "properties": ["key": ["type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"], "min_points": ["type": "integer", "minimum": 0, "maximum": 1_000_000_000_000],
                     "window": ["type": "string", "pattern": "^[0-9]+[smhdw]$"], "benefits": ["type": "object"]],
             ]],
             "rewards": ["type": "array", "items": [
                 "type": "object", "required": ["key", "points"], "additionalProperties": false,
-                "properties": ["key": ["type": "string"], "points": ["type": "integer", "minimum": 1], "title": ["type": ["string", "null"]]],
+                "properties": ["key": ["type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"], "points": ["type": "integer", "minimum": 1, "maximum": 1_000_000_000_000],
+                    "title": ["type": ["string", "null"], "minLength": 1, "maxLength": 256]],
             ]],
             "updated_at": ["type": "string"],
         ],
@@ -103,8 +104,10 @@ extension OpenAPIDocument {
     static let redeemSchema: JSONValue = [
         "type": "object", "required": ["user", "reward"], "additionalProperties": false,
         "properties": [
-            "user": ["type": "object", "properties": ["user_id": ["type": "string"], "anonymous_id": ["type": "string"]]],
-            "reward": ["type": "string"], "message_id": ["type": "string"],
+            "user": ["type": "object", "minProperties": 1, "properties": [
+                "user_id": ["type": "string", "minLength": 1, "maxLength": 256], "anonymous_id": ["type": "string", "minLength": 1, "maxLength": 256],
+            ]],
+            "reward": ["type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"], "message_id": ["type": "string", "minLength": 1, "maxLength": 256],
         ],
     ]
 }
