@@ -128,6 +128,9 @@ struct RewardsTests {
         known.merge(anonymous)
         #expect(known.balance == 125)
         #expect(known.entries.map(\.order) == ["b", "a"], "in time order")
+        var twice = known
+        twice.merge(known)
+        #expect(twice == known, "an entry on both sides counts once")
         var profile = Profile(id: ProfileID("p"))
         profile.rewards = known
         let stored = try #require(Profile(storage: try JSON.parse(JSON.string(profile.storageJSON))))

@@ -99,9 +99,12 @@ public struct RewardsLedger: Sendable, Hashable {
     /// balances added. Entries are keyed by unique `message_id`s, so none counts twice.
     public mutating func merge(_ other: RewardsLedger) {
         guard !other.isEmpty else { return }
-        balance += other.balance
         let mine = Set(entries.map(\.messageID))
-        entries = (entries + other.entries.filter { !mine.contains($0.messageID) }).sorted { $0.at < $1.at }
+        let theirs = other.entries.filter { !mine.contains($0.messageID) }
+        // An entry both kept (never expected: message ids are unique per site) counts once.
+        let repeated = other.entries.filter { mine.contains($0.messageID) }.reduce(Int64(0)) { $0 + $1.points }
+        balance += other.balance - repeated
+        entries = (entries + theirs).sorted { $0.at < $1.at }
         if entries.count > Self.entryLimit { entries.removeFirst(entries.count - Self.entryLimit) }
     }
 
