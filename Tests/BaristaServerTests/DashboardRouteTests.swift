@@ -118,7 +118,7 @@ struct DashboardRouteTests {
             #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/dashboard") && cookie.contains("Secure"))
 
             for path in ["/dashboard", "/dashboard/profiles", "/dashboard/segments", "/dashboard/experiences", "/dashboard/recommendations",
-                         "/dashboard/recommendations?who=user&id=u1", "/dashboard/triggers", "/dashboard/catalog", "/dashboard/settings"] {
+                         "/dashboard/recommendations?who=user&id=u1", "/dashboard/triggers", "/dashboard/catalog", "/dashboard/rewards", "/dashboard/settings"] {
                 let page = try await browser.send(.get, path)
                 #expect(page.status == .ok, "\(path)")
                 #expect(page.headers[.contentType] == "text/html; charset=utf-8", "\(path)")
@@ -199,6 +199,28 @@ struct DashboardRouteTests {
             let erased = try await browser.send(.post, "/dashboard/profiles/\(profile)", form: ["csrf": token, "action": "erase", "confirm": profile])
             #expect(erased.status == .ok && erased.text.contains("Profile erased"))
             #expect(try await engine.profile(profile, site: harness.site) == nil)
+        }
+    }
+
+    @Test func theRewardsPageSavesTheProgrammeAndShowsWhatItOwes() async throws {
+        let harness = try await ServerHarness()
+        let engine = harness.engine
+        try await engine.createDashboardUser(email: "mia@shop.example", password: Self.password, role: .marketer, site: harness.site)
+        try await harness.app.test(.router) { client in
+            let browser = Browser(client)
+            _ = try await browser.signIn("mia@shop.example", Self.password)
+            let token = try #require(Browser.csrf(try await browser.send(.get, "/dashboard/rewards").text))
+            let bad = try await browser.send(.post, "/dashboard/rewards", form: ["csrf": token, "program": #"{"earn":[{"event":"Order Completed","points_per_unit":-1}]}"#])
+            #expect(bad.status == .unprocessableContent && bad.text.contains("/earn/0/points_per_unit"))
+            let program = #"{"earn":[{"event":"Order Completed","points_per_unit":10,"unit":"revenue"}],"tiers":[{"key":"gold","min_points":100,"window":"365d","benefits":{"free_shipping":true}}],"rewards":[{"key":"free-drink","points":150,"title":"A free drink"}]}"#
+            let saved = try await browser.send(.post, "/dashboard/rewards", form: ["csrf": token, "program": program])
+            #expect(saved.status == .ok && saved.text.contains("Programme saved"))
+            #expect(try await engine.rewardsProgram(site: harness.site).rewards.map(\.key) == ["free-drink"])
+            _ = try await engine.ingest([Fixtures.track("Order Completed", user: "u1", properties: ["order_id": "o1", "revenue": "12.50"])], site: harness.site)
+            let liability = try await engine.rewardsLiability(site: harness.site)
+            #expect(liability.outstanding == 125 && liability.holders == 1 && liability.tiers["gold"] == 1 && liability.canRedeem["free-drink"] == nil)
+            let page = try await browser.send(.get, "/dashboard/rewards")
+            #expect(page.text.contains(">125<") && page.text.contains("A free drink"))
         }
     }
 

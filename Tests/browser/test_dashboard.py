@@ -282,6 +282,15 @@ def main():
         check(api(host, "GET", "/v1/settings", sk)[1]["global_holdout_percent"] == 5, "the holdout is 5% through the API")
         shot("settings")
 
+        driver.get(host + "/dashboard/rewards")
+        program = driver.find_element(By.ID, "program")
+        program.clear()
+        program.send_keys(json.dumps({"earn": [{"event": "Order Completed", "points_per_unit": 10, "unit": "revenue"}],
+                                      "rewards": [{"key": "free-drink", "points": 150, "title": "A free drink"}]}))
+        driver.find_element(By.CSS_SELECTOR, "form[action='/dashboard/rewards'] button[type=submit]").click()
+        check(wait_for(lambda: "Programme saved" in driver.page_source and "A free drink" in driver.page_source), "the rewards programme is saved from its page")
+        shot("rewards")
+
         # A phone-sized window still works.
         driver.set_window_size(390, 844)
         driver.get(host + "/dashboard")

@@ -38,6 +38,7 @@ struct Dashboard: Sendable {
         registerRecommendations(on: router)
         registerTriggers(on: router)
         registerCatalog(on: router)
+        registerRewards(on: router)
         registerSettings(on: router)
     }
 }
@@ -142,6 +143,7 @@ extension Dashboard {
         ("recommendations", "/dashboard/recommendations", "Recommendations"),
         ("triggers", "/dashboard/triggers", "Triggers"),
         ("catalog", "/dashboard/catalog", "Catalog"),
+        ("rewards", "/dashboard/rewards", "Rewards"),
         ("settings", "/dashboard/settings", "Settings"),
     ]
 

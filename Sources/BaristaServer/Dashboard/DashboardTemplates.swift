@@ -7,7 +7,7 @@ enum DashboardTemplates {
             "layout": layout, "login": login, "error": error, "overview": overview,
             "profiles": profiles, "profile": profile, "erased": erased,
             "segments": segments, "experiences": experiences, "experience": experience, "experience_form": experienceForm,
-            "recommendations": recommendations, "triggers": triggers, "catalog": catalog, "settings": settings,
+            "recommendations": recommendations, "triggers": triggers, "catalog": catalog, "settings": settings, "rewards": rewards,
             "errors": errors, "item_cards": itemCards,
         ]
     }
@@ -470,6 +470,48 @@ enum DashboardTemplates {
         <h2>Dashboard accounts</h2>
         <ul>{{#users}}<li>{{email}} · {{role}}</li>{{/users}}</ul>
         <p class="hint">Add one with <code>barista users create EMAIL --site NAME --role marketer</code>.</p>
+        {{/content}}{{/layout}}
+        """#
+
+    static let rewards = #"""
+        {{<layout}}{{$content}}
+        <h1>Rewards</h1>
+        {{#notice}}<div class="notice" role="status">{{notice}}</div>{{/notice}}
+        {{>errors}}
+        <div class="cards">
+          <div class="card"><div class="small">Points outstanding (liability)</div><div class="big">{{outstanding}}</div><div class="small">held by {{holders}} people</div></div>
+          <div class="card"><div class="small">Earned, last 30 days</div><div class="big">{{treated.earned}}</div><div class="small">{{treated.redeemed}} redeemed</div></div>
+        </div>
+        {{^has_program}}<p>No programme yet: write one below (earn rules, tiers, rewards).</p>{{/has_program}}
+        {{#has_program}}
+        <h2>Earn rules</h2>
+        <div class="table-wrap"><table><tr><th>Event</th><th class="num">Points</th><th>Per</th></tr>
+          {{#earn}}<tr><td>{{event}}</td><td class="num">{{points}}</td><td>{{unit}}</td></tr>{{/earn}}</table></div>
+        <h2>Bonus multipliers</h2>
+        {{^multipliers}}<p>None.</p>{{/multipliers}}
+        <div class="table-wrap"><table>{{#multipliers}}<tr><td>{{segment}}</td><td class="num">×{{factor}}</td><td>{{from}} → {{to}}</td></tr>{{/multipliers}}</table></div>
+        <h2>Tiers</h2>
+        {{^tiers}}<p>None.</p>{{/tiers}}
+        {{#has_tiers}}<div class="table-wrap"><table><tr><th>Tier</th><th class="num">From points</th><th>Over</th><th class="num">People now</th><th>Benefits</th></tr>
+          {{#tiers}}<tr><td>{{key}}</td><td class="num">{{min}}</td><td>{{window}}</td><td class="num">{{people}}</td><td><code>{{benefits}}</code></td></tr>{{/tiers}}</table></div>{{/has_tiers}}
+        <h2>Rewards</h2>
+        <div class="table-wrap"><table><tr><th>Reward</th><th class="num">Points</th><th class="num">People who could redeem now</th></tr>
+          {{#rewards}}<tr><td>{{title}} <span class="hint">{{key}}</span></td><td class="num">{{points}}</td><td class="num">{{can_redeem}}</td></tr>{{/rewards}}</table></div>
+        {{/has_program}}
+        <h2>Against the global holdout, last 30 days</h2>
+        <div class="table-wrap"><table><tr><th></th><th class="num">Members active</th><th class="num">Points earned</th><th class="num">Order revenue</th><th class="num">Revenue per member</th></tr>
+          {{#treated}}<tr><td>Personalized (with offers)</td><td class="num">{{profiles}}</td><td class="num">{{earned}}</td><td class="num">{{revenue}}</td><td class="num">{{per_profile}}</td></tr>{{/treated}}
+          {{#holdout}}<tr><td>Global holdout</td><td class="num">{{profiles}}</td><td class="num">{{earned}}</td><td class="num">{{revenue}}</td><td class="num">{{per_profile}}</td></tr>{{/holdout}}
+        </table></div>
+        {{#user.can_edit}}
+        <h2>Edit the programme</h2>
+        <form method="post" action="/dashboard/rewards">
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <label for="program">The programme (API.md's JSON; it applies to events from now on)</label>
+          <textarea id="program" name="program" rows="14">{{program}}</textarea>
+          <p><button type="submit">Save programme</button></p>
+        </form>
+        {{/user.can_edit}}
         {{/content}}{{/layout}}
         """#
 }
