@@ -232,7 +232,7 @@ struct RewardsEngineTests {
         _ = try await shop.trigger(#"{"key":"almost","when":{"prediction":"rewards.points_to_next","op":"lte","value":30},"deliver":{"webhook":"HOOK"}}"#)
         for user in ["near", "far"] { try await shop.person(user) }
         try await shop.send(Self.order("near", 8), Self.order("far", 1))
-        var policy = DeliveryPolicy()
+        var policy = DeliveryPolicy.local
         policy.predictionInterval = 0
         #expect(try await shop.pass(policy).delivered == 1, "80 points: 20 to a free drink")
         #expect(shop.receiver.deliveries.first?.json["user_id"] == "near")
