@@ -109,8 +109,11 @@ struct PostgresStoreCompatTests {
         let error = await #expect(throws: PostgresStoreError.self) {
             try await PostgresStore.connect(url: "postgres://u:hunter2@127.0.0.1:1/db?sslmode=disable", logger: Self.logger)
         }
-        #expect(ContinuousClock.now - started < .seconds(10))
+        // Before the probe connection this took 67 s and named no cause. The bound is loose, for a
+        // loaded CI machine (19.6 s was seen with the whole suite running on 2 cores; ~30 ms alone).
+        #expect(ContinuousClock.now - started < .seconds(45))
         #expect(error?.description.contains("127.0.0.1:1/db") == true && error?.description.contains("hunter2") == false)
+        #expect(error?.description.contains("Connection refused") == true, "the cause is named")
     }
 
     @Test(arguments: [
