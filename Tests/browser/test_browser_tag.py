@@ -12,62 +12,19 @@ Run by scripts/test.sh after the Swift tests; needs chromium, chromium-driver an
 """
 import gzip
 import http.server
-import json
 import os
-import re
 import shutil
 import socketserver
-import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
+import json
 
-os.environ["SE_AVOID_STATS"] = "true"  # or Selenium Manager tries the internet
-from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BINARY = os.environ.get("BARISTA_BIN", os.path.join(ROOT, ".build", "debug", "barista"))
-SHOTS = os.path.join(ROOT, ".build", "browser-screenshots")
-failures = []
-
-
-def check(condition, message):
-    print(("ok    " if condition else "FAIL  ") + message, flush=True)
-    if not condition:
-        failures.append(message)
-
-
-def cli(*args):
-    out = subprocess.run([BINARY, *args], check=True, capture_output=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
-
-
-def api(host, method, path, key, body=None, headers=None):
-    request = urllib.request.Request(host + path, method=method, data=None if body is None else json.dumps(body).encode())
-    request.add_header("Authorization", "Bearer " + key)
-    request.add_header("Content-Type", "application/json")
-    for name, value in (headers or {}).items():
-        request.add_header(name, value)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            text = response.read().decode()
-            return response.status, (json.loads(text) if text else None), dict(response.headers)
-    except urllib.error.HTTPError as error:
-        text = error.read().decode()
-        return error.code, (json.loads(text) if text else None), dict(error.headers)
-
-
-def wait_for(predicate, seconds=10):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return predicate()
+from harness import ROOT, SHOTS, api, check, chromium, cli, failures, serve, wait_for
+from selenium.webdriver.common.by import By
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -106,14 +63,7 @@ def main():
         cli("import", "items", items, "--data-dir", data, "--format", "jsonl", "--json")
         cli("import", "events", events, "--data-dir", data, "--format", "jsonl", "--json")
 
-        server = subprocess.Popen([BINARY, "serve", "--data-dir", data, "--port", "0", "--no-train"], stdout=subprocess.PIPE,
-                                  stderr=subprocess.DEVNULL, text=True)
-        host = None
-        for line in server.stdout:
-            match = re.search(r"listening on (http://\S+)", line)
-            if match:
-                host = match.group(1)
-                break
+        server, host = serve(data)
         check(host is not None, "barista serve is listening")
 
         site = os.path.join(data, "site")
@@ -138,11 +88,7 @@ def main():
         print(f"info  barista.js: {len(source)} bytes, {zipped} gzipped", flush=True)
         check(zipped < 5_000, "the tag is a few KB gzipped")
 
-        options = webdriver.ChromeOptions()
-        options.binary_location = "/usr/bin/chromium"
-        for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1200,900"):
-            options.add_argument(flag)
-        driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+        driver = chromium(1200, 900)
         driver.set_script_timeout(30)
 
         def open_page(page_origin, wait=False):

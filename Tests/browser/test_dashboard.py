@@ -13,63 +13,18 @@ import http.cookiejar
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 
-os.environ["SE_AVOID_STATS"] = "true"  # or Selenium Manager tries the internet
-from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.ui import Select  # noqa: E402
+from harness import SHOTS, api, check, chromium, cli, failures, serve, wait_for
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BINARY = os.environ.get("BARISTA_BIN", os.path.join(ROOT, ".build", "debug", "barista"))
-SHOTS = os.path.join(ROOT, ".build", "browser-screenshots")
 ADMIN, ADMIN_PASSWORD = "ana@shop.example", "correct horse battery"
 VIEWER, VIEWER_PASSWORD = "vic@shop.example", "viewer password 1"
-failures = []
-
-
-def check(condition, message):
-    print(("ok    " if condition else "FAIL  ") + message, flush=True)
-    if not condition:
-        failures.append(message)
-
-
-def cli(*args, env=None, stdin=None):
-    out = subprocess.run([BINARY, *args], check=True, capture_output=True, text=True, input=stdin,
-                         env={**os.environ, **(env or {})}).stdout
-    return json.loads(out.strip().splitlines()[-1])
-
-
-def api(host, method, path, key, body=None):
-    request = urllib.request.Request(host + path, method=method, data=None if body is None else json.dumps(body).encode())
-    request.add_header("Authorization", "Bearer " + key)
-    request.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            text = response.read().decode()
-            return response.status, (json.loads(text) if text else None)
-    except urllib.error.HTTPError as error:
-        text = error.read().decode()
-        return error.code, (json.loads(text) if text.startswith("{") else text)
-
-
-def wait_for(predicate, seconds=15):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            if predicate():
-                return True
-        except Exception:  # the page may be between loads
-            pass
-        time.sleep(0.2)
-    return predicate()
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -135,21 +90,10 @@ def main():
         check(made["role"] == "admin", "barista users create makes an admin by default")
         cli("users", "create", VIEWER, "--role", "viewer", "--password-stdin", "--data-dir", data, "--json", stdin=VIEWER_PASSWORD + "\n")
 
-        server = subprocess.Popen([BINARY, "serve", "--data-dir", data, "--port", "0", "--no-train"], stdout=subprocess.PIPE,
-                                  stderr=subprocess.DEVNULL, text=True)
-        host = None
-        for line in server.stdout:
-            match = re.search(r"listening on (http://\S+)", line)
-            if match:
-                host = match.group(1)
-                break
+        server, host = serve(data)
         check(host is not None, "barista serve is listening")
 
-        options = webdriver.ChromeOptions()
-        options.binary_location = "/usr/bin/chromium"
-        for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,1000"):
-            options.add_argument(flag)
-        driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+        driver = chromium(1280, 1000)
 
         def shot(name):
             driver.save_screenshot(os.path.join(SHOTS, f"dashboard-{name}.png"))
@@ -197,7 +141,7 @@ def main():
         shot("segment-builder")
         driver.find_element(By.CSS_SELECTOR, "form.builder button[type=submit]").click()
         check(wait_for(lambda: "Saved segment paris-buyers" in driver.page_source), "the segment is saved")
-        status, segment = api(host, "GET", "/v1/segments/paris-buyers", sk)
+        status, segment, _ = api(host, "GET", "/v1/segments/paris-buyers", sk)
         check(status == 200 and segment["size"] == 5, "the API sees the segment with its 5 people")
         shot("segments")
 
@@ -215,7 +159,7 @@ def main():
         Select(driver.find_element(By.ID, "exp-status")).select_by_value("running")
         driver.find_element(By.CSS_SELECTOR, "form[action='/dashboard/experiences'] button[type=submit]:not([name])").click()
         check(wait_for(lambda: driver.current_url.endswith("/dashboard/experiences/hero-test")), "saving goes to the experience's report")
-        status, answer = api(host, "POST", "/v1/decide", pk, {"user": {"user_id": "p1"}, "placements": ["hero"]})
+        status, answer, _ = api(host, "POST", "/v1/decide", pk, {"user": {"user_id": "p1"}, "placements": ["hero"]})
         decision = (answer or {}).get("decisions", [{}])[0]
         check(status == 200 and decision.get("experience") == "hero-test" and decision.get("payload", {}).get("headline") == "Hello from the dashboard",
               "POST /v1/decide serves the experience made in the dashboard")
@@ -240,7 +184,7 @@ def main():
         check("cannot be undone" in alert.text, "erasing asks for confirmation")
         alert.accept()
         check(wait_for(lambda: "Profile erased" in driver.page_source), "the profile is erased")
-        status, _ = api(host, "GET", "/v1/profiles/p5?by=user_id", sk)
+        status, _, _ = api(host, "GET", "/v1/profiles/p5?by=user_id", sk)
         check(status == 404, "the erased person is gone from the API")
         shot("erased")
 
@@ -270,7 +214,7 @@ def main():
         check(wait_for(lambda: "Done: 1,200 items imported, 1 rejected" in driver.find_element(By.CLASS_NAME, "import-status").text, 60),
               "a CSV import reports its progress and its bad row")
         check(driver.find_element(By.TAG_NAME, "progress").get_attribute("value") == "1201", "the progress bar reaches the end")
-        status, item = api(host, "GET", "/v1/items/mug-7", sk)
+        status, item, _ = api(host, "GET", "/v1/items/mug-7", sk)
         check(status == 200 and item["title"] == "Mug, no. 7", "imported items are in the catalog")
         shot("catalog")
         driver.get(host + "/dashboard/settings")
