@@ -101,11 +101,9 @@ enum PasswordHash {
         let parts = stored.split(separator: "$").map(String.init)
         guard parts.count == 6, parts[0] == "scrypt", let n = Int(parts[1]), let r = Int(parts[2]), let p = Int(parts[3]),
               let salt = Hex.decode(parts[4]), let expected = Hex.decode(parts[5]),
-              let key = try? derive(password, salt: salt, n: n, r: r, p: p), key.count == expected.count
+              let key = try? derive(password, salt: salt, n: n, r: r, p: p)
         else { return false }
-        var difference: UInt8 = 0
-        for (a, b) in zip(key, expected) { difference |= a ^ b }
-        return difference == 0
+        return ConstantTime.equal(key, expected)
     }
 
     private static func derive(_ password: String, salt: [UInt8], n: Int, r: Int, p: Int) throws -> [UInt8] {

@@ -47,20 +47,22 @@ extension Engine {
     public func activity(site: SiteID) async throws -> SiteActivity {
         let runtime = try await runtime(site)
         let time = now()
-        return runtime.state.withLock { state in
-            var activity = SiteActivity(profiles: state.profiles.count, identified: 0, active7d: 0, active30d: 0, customers: 0, orders: 0, revenue: 0)
-            for (id, profile) in state.profiles {
-                if !state.identities.ids(of: id, kind: .user).isEmpty { activity.identified += 1 }
-                if let seen = profile.lastSeen {
-                    let age = time.timeIntervalSince(seen)
-                    if age <= 7 * 86_400 { activity.active7d += 1 }
-                    if age <= 30 * 86_400 { activity.active30d += 1 }
-                }
-                if profile.orders > 0 { activity.customers += 1 }
-                activity.orders += profile.orders
-                activity.revenue += profile.revenue
+        // Copy-on-write views taken under the lock (as the prediction triggers do): the pass over
+        // every profile runs outside it, so requests are not held up by it; a write meanwhile pays
+        // one copy instead.
+        let (profiles, identities) = runtime.state.withLock { ($0.profiles, $0.identities) }
+        var activity = SiteActivity(profiles: profiles.count, identified: 0, active7d: 0, active30d: 0, customers: 0, orders: 0, revenue: 0)
+        for (id, profile) in profiles {
+            if !identities.ids(of: id, kind: .user).isEmpty { activity.identified += 1 }
+            if let seen = profile.lastSeen {
+                let age = time.timeIntervalSince(seen)
+                if age <= 7 * 86_400 { activity.active7d += 1 }
+                if age <= 30 * 86_400 { activity.active30d += 1 }
             }
-            return activity
+            if profile.orders > 0 { activity.customers += 1 }
+            activity.orders += profile.orders
+            activity.revenue += profile.revenue
         }
+        return activity
     }
 }

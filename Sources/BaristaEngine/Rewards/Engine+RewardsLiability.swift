@@ -18,17 +18,16 @@ extension Engine {
     public func rewardsLiability(site: SiteID) async throws -> RewardsLiability {
         let runtime = try await runtime(site)
         let time = now()
-        return runtime.state.withLock { state in
-            var liability = RewardsLiability(outstanding: 0, holders: 0, tiers: [:], canRedeem: [:])
-            let program = state.rewards.program
-            for profile in state.profiles.values where !profile.rewards.entries.isEmpty {
-                let status = RewardsStatus(ledger: profile.rewards, program: program, now: time)
-                liability.outstanding += status.balance
-                if status.balance > 0 { liability.holders += 1 }
-                if let tier = status.tier { liability.tiers[tier.key, default: 0] += 1 }
-                for reward in program?.rewards ?? [] where status.balance >= reward.points { liability.canRedeem[reward.key, default: 0] += 1 }
-            }
-            return liability
+        // Copy-on-write views under the lock; the pass over everyone runs outside it (see `activity`).
+        let (profiles, program) = runtime.state.withLock { ($0.profiles, $0.rewards.program) }
+        var liability = RewardsLiability(outstanding: 0, holders: 0, tiers: [:], canRedeem: [:])
+        for profile in profiles.values where !profile.rewards.entries.isEmpty {
+            let status = RewardsStatus(ledger: profile.rewards, program: program, now: time)
+            liability.outstanding += status.balance
+            if status.balance > 0 { liability.holders += 1 }
+            if let tier = status.tier { liability.tiers[tier.key, default: 0] += 1 }
+            for reward in program?.rewards ?? [] where status.balance >= reward.points { liability.canRedeem[reward.key, default: 0] += 1 }
         }
+        return liability
     }
 }

@@ -180,12 +180,9 @@ extension Dashboard {
             body: .init(byteBuffer: ByteBuffer(bytes: JSON.serialize(value))))
     }
 
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count, !x.isEmpty else { return false }
-        var difference: UInt8 = 0
-        for (p, q) in zip(x, y) { difference |= p ^ q }
-        return difference == 0
+    /// Whether a token sent matches the expected one; an empty token never does.
+    static func constantTimeEqual(_ sent: String, _ expected: String) -> Bool {
+        !expected.isEmpty && ConstantTime.equal(sent.utf8, expected.utf8)
     }
 
     /// Whether the request came through a TLS-terminating proxy (then cookies are `Secure`).
