@@ -1,39 +1,63 @@
 import BaristaCore
 import Foundation
+import Logging
 import PostgresNIO
 
 extension PostgresStore {
-    /// Appends decisions in one statement; a decision whose id is already stored is ignored.
+    /// Appends decisions in one transaction; a decision whose id is already stored is ignored.
+    ///
+    /// Each gets a position from the site's row in `decision_sequences`, reserved and kept locked
+    /// until commit as the event log's are, so positions become visible in increasing order and
+    /// other nodes can follow the decisions of this one (``decisions(site:after:limit:)``).
     public func recordDecisions(_ decisions: [Decision], site: SiteID) async throws {
         guard !decisions.isEmpty else { return }
         let features = decisions.map { $0.features.isEmpty ? "" : JSON.string(.array($0.features.map(JSONValue.number))) }
-        try await execute("""
-            INSERT INTO decisions (site_id, decision_id, experience, placement, variant, control, holdout, probability, profile_id, at, features)
-            SELECT \(site.rawValue), d.id, d.experience, d.placement, CASE WHEN d.has_variant THEN d.variant END, d.control, d.holdout,
-                d.probability, d.profile_id, d.at, CASE WHEN d.features <> '' THEN d.features END
-            FROM unnest(\(decisions.map(\.id))::text[], \(decisions.map(\.experience))::text[], \(decisions.map(\.placement))::text[],
-                \(decisions.map { $0.variant ?? "" })::text[], \(decisions.map { $0.variant != nil })::boolean[],
-                \(decisions.map(\.control))::boolean[], \(decisions.map(\.holdout))::boolean[], \(decisions.map(\.probability))::float8[],
-                \(decisions.map(\.profileID.rawValue))::text[], \(decisions.map(\.at.seconds))::float8[], \(features)::text[])
-                WITH ORDINALITY AS d(id, experience, placement, variant, has_variant, control, holdout, probability, profile_id, at, features, ord)
-            ORDER BY d.ord
-            ON CONFLICT (site_id, decision_id) DO NOTHING
-            """)
+        let count = Int64(decisions.count), logger = self.logger
+        try await client.withTransaction(logger: logger) { transaction in
+            let base = try await Self.reserveDecisionPositions(count, site: site, transaction, logger: logger)
+            try await transaction.execute("""
+                INSERT INTO decisions (site_id, decision_id, experience, placement, variant, control, holdout, probability, profile_id, at, features, seq)
+                SELECT \(site.rawValue), d.id, d.experience, d.placement, CASE WHEN d.has_variant THEN d.variant END, d.control, d.holdout,
+                    d.probability, d.profile_id, d.at, CASE WHEN d.features <> '' THEN d.features END, \(base) + d.ord
+                FROM unnest(\(decisions.map(\.id))::text[], \(decisions.map(\.experience))::text[], \(decisions.map(\.placement))::text[],
+                    \(decisions.map { $0.variant ?? "" })::text[], \(decisions.map { $0.variant != nil })::boolean[],
+                    \(decisions.map(\.control))::boolean[], \(decisions.map(\.holdout))::boolean[], \(decisions.map(\.probability))::float8[],
+                    \(decisions.map(\.profileID.rawValue))::text[], \(decisions.map(\.at.seconds))::float8[], \(features)::text[])
+                    WITH ORDINALITY AS d(id, experience, placement, variant, has_variant, control, holdout, probability, profile_id, at, features, ord)
+                ORDER BY d.ord
+                ON CONFLICT (site_id, decision_id) DO NOTHING
+                """, logger: logger)
+        }
     }
 
-    /// Records conversions; a repeated (decision, message) pair is ignored.
+    /// Records conversions; a repeated (decision, message) pair is ignored. Positions come from
+    /// the same `decision_sequences` row as decisions', so one cursor follows both.
     public func recordConversions(_ conversions: [DecisionConversion], site: SiteID) async throws {
         guard !conversions.isEmpty else { return }
-        try await execute("""
-            INSERT INTO decision_conversions (site_id, decision_id, message_id, experience, value, profile_id, at)
-            SELECT \(site.rawValue), c.decision_id, c.message_id, c.experience, c.value, c.profile_id, c.at
-            FROM unnest(\(conversions.map(\.decisionID))::text[], \(conversions.map(\.messageID))::text[],
-                \(conversions.map(\.experience))::text[], \(conversions.map(\.value))::float8[],
-                \(conversions.map(\.profileID.rawValue))::text[], \(conversions.map(\.at.seconds))::float8[])
-                WITH ORDINALITY AS c(decision_id, message_id, experience, value, profile_id, at, ord)
-            ORDER BY c.ord
-            ON CONFLICT (site_id, decision_id, message_id) DO NOTHING
-            """)
+        let count = Int64(conversions.count), logger = self.logger
+        try await client.withTransaction(logger: logger) { transaction in
+            let base = try await Self.reserveDecisionPositions(count, site: site, transaction, logger: logger)
+            try await transaction.execute("""
+                INSERT INTO decision_conversions (site_id, decision_id, message_id, experience, value, profile_id, at, seq)
+                SELECT \(site.rawValue), c.decision_id, c.message_id, c.experience, c.value, c.profile_id, c.at, \(base) + c.ord
+                FROM unnest(\(conversions.map(\.decisionID))::text[], \(conversions.map(\.messageID))::text[],
+                    \(conversions.map(\.experience))::text[], \(conversions.map(\.value))::float8[],
+                    \(conversions.map(\.profileID.rawValue))::text[], \(conversions.map(\.at.seconds))::float8[])
+                    WITH ORDINALITY AS c(decision_id, message_id, experience, value, profile_id, at, ord)
+                ORDER BY c.ord
+                ON CONFLICT (site_id, decision_id, message_id) DO NOTHING
+                """, logger: logger)
+        }
+    }
+
+    /// Reserves `count` positions among the site's decisions and conversions and returns the one
+    /// before them; the site's `decision_sequences` row stays locked until the transaction ends.
+    static func reserveDecisionPositions(_ count: Int64, site: SiteID, _ transaction: PostgresConnection, logger: Logger) async throws -> Int64 {
+        try await transaction.scalar("""
+            INSERT INTO decision_sequences (site_id, seq) VALUES (\(site.rawValue), \(count))
+            ON CONFLICT (site_id) DO UPDATE SET seq = decision_sequences.seq + excluded.seq
+            RETURNING seq - \(count)
+            """, as: Int64.self, logger: logger) ?? 0
     }
 
     /// Per arm: exposures, converted decisions, their value and its squares (per decision).

@@ -12,56 +12,67 @@ extension PostgresStore {
     /// position while a lower one is still to come. Duplicates leave gaps, which readers never rely on.
     /// - Returns: for each event, its `seq`, or nil when its `message_id` was already stored (a duplicate).
     public func append(_ batch: EventAppend) async throws -> [Int64?] {
-        let events = batch.events
-        let site = batch.site.rawValue
-        let count = Int64(events.count)
-        let messageIDs = events.map(\.event.messageID)
-        let profiles = events.map(\.profileID.rawValue)
-        let merged = events.map { $0.mergedProfileID?.rawValue ?? "" }
-        let hasMerged = events.map { $0.mergedProfileID != nil }
-        let types = events.map(\.event.kind.rawValue)
-        let names = events.map { $0.event.name ?? "" }
-        let hasName = events.map { $0.event.name != nil }
-        let times = events.map(\.event.timestamp.seconds)
-        let bodies = events.map { $0.body ?? $0.event.storedText }
-        let links = Self.lastLinkPerID(batch.links)
         let logger = self.logger
         return try await client.withTransaction(logger: logger) { transaction in
-            var seqs = [Int64?](repeating: nil, count: events.count)
-            if count > 0 {
-                let base = try await transaction.scalar("""
-                    INSERT INTO event_sequences (site_id, seq) VALUES (\(site), \(count))
-                    ON CONFLICT (site_id) DO UPDATE SET seq = event_sequences.seq + excluded.seq
-                    RETURNING seq - \(count)
-                    """, as: Int64.self, logger: logger) ?? 0
-                let inserted = try await transaction.rows("""
-                    INSERT INTO events (site_id, seq, message_id, profile_id, merged_profile_id, type, name, "timestamp", body)
-                    SELECT \(site), \(base) + e.ord, e.message_id, e.profile_id, CASE WHEN e.has_merged THEN e.merged END,
-                        e.type, CASE WHEN e.has_name THEN e.name END, e.at, e.body
-                    FROM unnest(\(messageIDs)::text[], \(profiles)::text[], \(merged)::text[], \(hasMerged)::boolean[], \(types)::text[],
-                        \(names)::text[], \(hasName)::boolean[], \(times)::float8[], \(bodies)::text[])
-                        WITH ORDINALITY AS e(message_id, profile_id, merged, has_merged, type, name, has_name, at, body, ord)
-                    ORDER BY e.ord
-                    ON CONFLICT (site_id, message_id) DO NOTHING
-                    RETURNING seq
-                    """, logger: logger)
-                for row in inserted {
-                    let seq = try row[0].decode(Int64.self)
-                    let index = Int(seq - base - 1)
-                    if seqs.indices.contains(index) { seqs[index] = seq }
-                }
-            }
-            if !links.isEmpty {
-                try await transaction.execute("""
-                    INSERT INTO identities (site_id, kind, value, profile_id)
-                    SELECT \(site), l.kind, l.value, l.profile_id
-                    FROM unnest(\(links.map(\.kind.rawValue))::text[], \(links.map(\.value))::text[], \(links.map(\.profileID.rawValue))::text[])
-                        AS l(kind, value, profile_id)
-                    ON CONFLICT (site_id, kind, value) DO UPDATE SET profile_id = excluded.profile_id
-                    """, logger: logger)
-            }
-            return seqs
+            let base = try await Self.reservePositions(Int64(batch.events.count), site: batch.site, transaction, logger: logger)
+            return try await Self.insert(batch, base: base, transaction, logger: logger)
         }
+    }
+
+    /// Reserves `count` positions in the site's log and returns the one before them; the site's
+    /// `event_sequences` row stays locked until the transaction ends.
+    static func reservePositions(_ count: Int64, site: SiteID, _ transaction: PostgresConnection, logger: Logger) async throws -> Int64 {
+        guard count > 0 else { return 0 }
+        return try await transaction.scalar("""
+            INSERT INTO event_sequences (site_id, seq) VALUES (\(site.rawValue), \(count))
+            ON CONFLICT (site_id) DO UPDATE SET seq = event_sequences.seq + excluded.seq
+            RETURNING seq - \(count)
+            """, as: Int64.self, logger: logger) ?? 0
+    }
+
+    /// Inserts the batch's events at the positions after `base`, and its links.
+    static func insert(_ batch: EventAppend, base: Int64, _ transaction: PostgresConnection, logger: Logger) async throws -> [Int64?] {
+        let events = batch.events
+        let site = batch.site.rawValue
+        var seqs = [Int64?](repeating: nil, count: events.count)
+        if !events.isEmpty {
+            let messageIDs = events.map(\.event.messageID)
+            let profiles = events.map(\.profileID.rawValue)
+            let merged = events.map { $0.mergedProfileID?.rawValue ?? "" }
+            let hasMerged = events.map { $0.mergedProfileID != nil }
+            let types = events.map(\.event.kind.rawValue)
+            let names = events.map { $0.event.name ?? "" }
+            let hasName = events.map { $0.event.name != nil }
+            let times = events.map(\.event.timestamp.seconds)
+            let bodies = events.map { $0.body ?? $0.event.storedText }
+            let inserted = try await transaction.rows("""
+                INSERT INTO events (site_id, seq, message_id, profile_id, merged_profile_id, type, name, "timestamp", body)
+                SELECT \(site), \(base) + e.ord, e.message_id, e.profile_id, CASE WHEN e.has_merged THEN e.merged END,
+                    e.type, CASE WHEN e.has_name THEN e.name END, e.at, e.body
+                FROM unnest(\(messageIDs)::text[], \(profiles)::text[], \(merged)::text[], \(hasMerged)::boolean[], \(types)::text[],
+                    \(names)::text[], \(hasName)::boolean[], \(times)::float8[], \(bodies)::text[])
+                    WITH ORDINALITY AS e(message_id, profile_id, merged, has_merged, type, name, has_name, at, body, ord)
+                ORDER BY e.ord
+                ON CONFLICT (site_id, message_id) DO NOTHING
+                RETURNING seq
+                """, logger: logger)
+            for row in inserted {
+                let seq = try row[0].decode(Int64.self)
+                let index = Int(seq - base - 1)
+                if seqs.indices.contains(index) { seqs[index] = seq }
+            }
+        }
+        let links = lastLinkPerID(batch.links)
+        if !links.isEmpty {
+            try await transaction.execute("""
+                INSERT INTO identities (site_id, kind, value, profile_id)
+                SELECT \(site), l.kind, l.value, l.profile_id
+                FROM unnest(\(links.map(\.kind.rawValue))::text[], \(links.map(\.value))::text[], \(links.map(\.profileID.rawValue))::text[])
+                    AS l(kind, value, profile_id)
+                ON CONFLICT (site_id, kind, value) DO UPDATE SET profile_id = excluded.profile_id
+                """, logger: logger)
+        }
+        return seqs
     }
 
     /// The links to write, the last one for each id: one statement may not update a row twice.

@@ -186,5 +186,12 @@ extension PostgresStore {
             "CREATE INDEX outbox_by_time ON outbox (site_id, created_at, message_id)",
             "CREATE INDEX outbox_by_status ON outbox (site_id, status, created_at, message_id)",
         ]),
+        PostgresMigration(version: 6, name: "decision and conversion positions, which nodes follow each other's by", statements: [
+            "ALTER TABLE decisions ADD COLUMN seq bigint",
+            "CREATE INDEX decisions_by_position ON decisions (site_id, seq) WHERE seq IS NOT NULL",
+            "ALTER TABLE decision_conversions ADD COLUMN seq bigint",
+            "CREATE INDEX decision_conversions_by_position ON decision_conversions (site_id, seq) WHERE seq IS NOT NULL",
+            "CREATE TABLE decision_sequences (site_id text COLLATE \"C\" PRIMARY KEY, seq bigint NOT NULL)",
+        ]),
     ]
 }

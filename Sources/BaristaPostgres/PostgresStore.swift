@@ -17,10 +17,13 @@ import PostgresNIO
 public final class PostgresStore: BaristaStore, Sendable {
     let client: PostgresClient
     let logger: Logger
+    /// How to open a connection of its own (the cluster link's, which must outlive any query).
+    let connectionConfiguration: PostgresConnection.Configuration
     private let runner: Task<Void, Never>
 
-    private init(client: PostgresClient, runner: Task<Void, Never>, logger: Logger) {
+    private init(client: PostgresClient, connectionConfiguration: PostgresConnection.Configuration, runner: Task<Void, Never>, logger: Logger) {
         self.client = client
+        self.connectionConfiguration = connectionConfiguration
         self.runner = runner
         self.logger = logger
     }
@@ -35,8 +38,9 @@ public final class PostgresStore: BaristaStore, Sendable {
     ///   (without its password) and the cause when it cannot be reached or migrated.
     public static func connect(url: String, maximumConnections: Int = 20, logger: Logger) async throws -> PostgresStore {
         let parsed = try PostgresURL(url)
+        let connectionConfiguration = try parsed.connectionConfiguration()
         do {
-            let probe = try await PostgresConnection.connect(configuration: try parsed.connectionConfiguration(), id: 0, logger: logger)
+            let probe = try await PostgresConnection.connect(configuration: connectionConfiguration, id: 0, logger: logger)
             try await probe.close()
         } catch {
             throw PostgresStoreError(description: "cannot connect to the database at \(parsed.redacted): \(String(reflecting: error))")
@@ -44,7 +48,7 @@ public final class PostgresStore: BaristaStore, Sendable {
         var configuration = parsed.configuration
         configuration.options.maximumConnections = maximumConnections
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        let store = PostgresStore(client: client, runner: Task { await client.run() }, logger: logger)
+        let store = PostgresStore(client: client, connectionConfiguration: connectionConfiguration, runner: Task { await client.run() }, logger: logger)
         do {
             try await store.migrate()
         } catch {
