@@ -19,6 +19,7 @@ extension Engine {
             return drops
         }
         try await schedulePriceDrops(drops, runtime: runtime)
+        await announce(ClusterChange(site: site, kind: .items, keys: items.count <= 100 ? items.map(\.id.rawValue) : []))
         return created
     }
 
@@ -37,6 +38,7 @@ extension Engine {
             state.trendingCache.removeAll()
             state.servingGeneration += 1
         }
+        await announce(ClusterChange(site: site, kind: .items, keys: [id.rawValue]))
         return existed
     }
 

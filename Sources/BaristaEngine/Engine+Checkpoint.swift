@@ -12,11 +12,17 @@ extension Engine {
     public func checkpoint() async throws {
         let runtimes = await directory.all
         guard !runtimes.isEmpty else { return }
-        _ = try await committer.submit(.checkpoint(runtimes))
+        _ = try await committer.submit(.checkpoint(runtimes, leader: isLeader))
     }
 
     /// Snapshots and saves each site's changed profiles (called by the committer only).
-    static func saveCheckpoint(_ runtimes: [SiteRuntime], store: any BaristaStore) async throws {
+    ///
+    /// With several nodes, only the leader writes profiles: two nodes writing checkpoints at
+    /// different log positions would leave profiles that a restart replays twice. The others
+    /// forget the changes the stored checkpoint already includes, and keep the rest for the day
+    /// they lead. Recommendation outcomes and outbox changes are written by every node: both are
+    /// idempotent (keyed by message), so a node that takes over has lost none.
+    static func saveCheckpoint(_ runtimes: [SiteRuntime], store: any BaristaStore, leader: Bool = true) async throws {
         for runtime in runtimes {
             // Outcomes of the events this checkpoint includes must be written before it: after it, the
             // replay that would re-derive them starts later.
@@ -42,6 +48,19 @@ extension Engine {
                 throw error
             }
             guard !changed.isEmpty || !removed.isEmpty else { continue }
+            // A node that is not the leader, or one behind the stored checkpoint (a former leader,
+            // or a one-shot command beside running nodes), leaves the profiles to the leader.
+            if let cluster = store as? any ClusterStore,
+                case let stored = try await cluster.profileCheckpoint(site: runtime.id), !leader || stored > seq
+            {
+                runtime.state.withLock { state in
+                    for profile in changed where state.profiles[profile.id] != nil && (state.profileVersions[profile.id] ?? 0) > stored {
+                        state.dirty.insert(profile.id)
+                    }
+                    state.removed.formUnion(removed)
+                }
+                continue
+            }
             do {
                 try await store.saveProfiles(site: runtime.id, changed: changed, removed: removed, checkpoint: seq)
             } catch {
@@ -119,19 +138,20 @@ public struct CheckpointService: Service {
                     sinceCheckpoint = .zero
                     try await engine.checkpoint()
                 }
+                // What follows is written once for every node: by the leader alone.
                 if sinceLive >= liveInterval {
                     sinceLive = .zero
-                    try await engine.checkpointLiveModels()
+                    if engine.isLeader { try await engine.checkpointLiveModels() }
                 }
                 sinceSizes += tick
                 if sinceSizes >= .seconds(3600) {
                     sinceSizes = .zero
-                    try await engine.recordSegmentSizes()
+                    if engine.isLeader { try await engine.recordSegmentSizes() }
                 }
                 sincePurge += tick
                 if sincePurge >= Self.purgeInterval {
                     sincePurge = .zero
-                    try await engine.purgeExpired()
+                    if engine.isLeader { try await engine.purgeExpired() }
                 }
             } catch {
                 engine.logger.error("background upkeep failed", metadata: ["error": "\(error)"])
@@ -139,7 +159,7 @@ public struct CheckpointService: Service {
         }
         try await engine.flushRecommendationLog()
         try await engine.checkpoint()
-        try await engine.checkpointLiveModels()
+        if engine.isLeader { try await engine.checkpointLiveModels() }
         engine.logger.info("profiles and live models checkpointed at shutdown")
     }
 }

@@ -28,13 +28,19 @@ struct IngestItem: Sendable {
 enum CommitWork: Sendable {
     case ingest(SiteRuntime, [IngestItem])
     case erase(SiteRuntime, ProfileID)
-    case checkpoint([SiteRuntime])
+    case checkpoint([SiteRuntime], leader: Bool)
+    /// Fold what other nodes appended since this node last read the log (several nodes only).
+    case follow(SiteRuntime)
+    /// Forget people another node erased (several nodes only).
+    case forget(SiteRuntime, [ProfileID])
 }
 
 enum CommitOutput: Sendable {
     case ingested([IngestResult])
     case erased(ErasureCounts)
     case checkpointed
+    case followed(Int)
+    case forgotten
 }
 
 extension Engine {
@@ -62,30 +68,31 @@ extension Engine {
     static func prepareRound(_ works: [CommitWork], store: any BaristaStore, logger: Logger) async -> GroupCommitter<CommitWork, CommitOutput>.Finish {
         var failures = [(any Error)?](repeating: nil, count: works.count)
         var erased: [Int: ErasureCounts] = [:]
-        var committed: [(runtime: SiteRuntime, indices: [Int], events: [StoredEvent], seqs: [Int64?])] = []
+        var committed: [(runtime: SiteRuntime, indices: [Int], events: [StoredEvent], seqs: [Int64?], followed: FollowedEvents?)] = []
+        let cluster = store as? any ClusterStore
         var bySite: [(SiteRuntime, [Int])] = []
         for (index, work) in works.enumerated() {
             guard case .ingest(let runtime, _) = work else { continue }
             if let slot = bySite.firstIndex(where: { $0.0 === runtime }) { bySite[slot].1.append(index) } else { bySite.append((runtime, [index])) }
         }
         for (runtime, indices) in bySite {
-            var stored: [StoredEvent] = []
-            var links: [IdentityLink] = []
-            runtime.state.withLock { state in
-                for index in indices {
-                    guard case .ingest(_, let items) = works[index] else { continue }
-                    for item in items {
-                        let resolution = state.identities.resolve(item.event, fixed: item.fixedProfile)
-                        links += resolution.links
-                        stored.append(StoredEvent(
-                            siteID: runtime.id, profileID: resolution.profileID, mergedProfileID: resolution.mergedProfileID,
-                            event: item.event, body: item.body))
-                    }
-                }
+            let items = indices.flatMap { index -> [IngestItem] in
+                guard case .ingest(_, let items) = works[index] else { return [] }
+                return items
             }
             do {
-                let seqs = try await store.append(EventAppend(site: runtime.id, events: stored, links: links))
-                committed.append((runtime, indices, stored, seqs))
+                if let cluster {
+                    // Resolved inside the append's transaction, against the links every node wrote.
+                    let (batch, seqs) = try await Self.appendResolving(items, runtime: runtime, cluster: cluster)
+                    let own = seqs.compactMap { $0 }
+                    // The other nodes' events before this node's last one are folded first.
+                    let followed = try? await Self.readFollowed(runtime, cluster: cluster, through: own.max(), excluding: own)
+                    committed.append((runtime, indices, batch.events, seqs, followed))
+                } else {
+                    let batch = runtime.state.withLock { state in Self.resolve(items, site: runtime.id, in: &state) }
+                    let seqs = try await store.append(batch)
+                    committed.append((runtime, indices, batch.events, seqs, nil))
+                }
             } catch {
                 logger.error("event commit failed", metadata: ["site.id": "\(runtime.id)", "error": "\(error)"])
                 // Identities were re-pointed in memory before the commit: take them back from the store.
@@ -100,51 +107,63 @@ extension Engine {
         }
         for (index, work) in works.enumerated() {
             guard case .erase(let runtime, let profile) = work else { continue }
-            let ids = runtime.state.withLock { state -> [ProfileID] in
-                let all = [profile] + state.identities.remove(profile)
-                for id in all {
-                    state.profiles[id] = nil
-                    state.profileVersions[id] = nil
-                    state.answerCache.remove(profile: id)
-                    state.forgetSegments(of: id)
-                    state.experiences.exposures[id] = nil
-                    state.forgetTriggers(of: id)
-                    state.dirty.remove(id)
-                    state.removed.remove(id)
-                }
-                return all
-            }
+            let ids = runtime.state.withLock { state in state.forget(profile) }
             do {
                 erased[index] = try await store.erase(site: runtime.id, profiles: ids)
             } catch {
                 failures[index] = error
             }
         }
+        for work in works {
+            guard case .forget(let runtime, let profiles) = work else { continue }
+            runtime.state.withLock { state in for profile in profiles { _ = state.forget(profile) } }
+        }
         var checkpointed: [Int] = []
         for (index, work) in works.enumerated() {
-            guard case .checkpoint(let runtimes) = work else { continue }
+            guard case .checkpoint(let runtimes, let leader) = work else { continue }
             do {
-                try await Engine.saveCheckpoint(runtimes, store: store)
+                try await Engine.saveCheckpoint(runtimes, store: store, leader: leader)
                 checkpointed.append(index)
             } catch {
                 failures[index] = error
             }
         }
-        return { [committed, failures, erased, checkpointed] in
+        var followed: [(index: Int, runtime: SiteRuntime, events: FollowedEvents)] = []
+        if let cluster {
+            for (index, work) in works.enumerated() {
+                guard case .follow(let runtime) = work else { continue }
+                do {
+                    followed.append((index, runtime, try await Self.readFollowed(runtime, cluster: cluster, through: nil, excluding: [])))
+                } catch {
+                    failures[index] = error
+                }
+            }
+        }
+        return { [committed, failures, erased, checkpointed, followed] in
             var results = [Result<CommitOutput, any Error>?](repeating: nil, count: works.count)
             for (index, error) in failures.enumerated() { if let error { results[index] = .failure(error) } }
             for (index, counts) in erased { results[index] = .success(.erased(counts)) }
             for index in checkpointed { results[index] = .success(.checkpointed) }
-            for (runtime, indices, stored, seqs) in committed {
+            for (index, work) in works.enumerated() { if case .forget = work { results[index] = .success(.forgotten) } }
+            for (index, runtime, events) in followed {
+                runtime.state.withLock { state in state.fold(own: [], followed: events) }
+                results[index] = .success(.followed(events.events.count))
+            }
+            for (runtime, indices, stored, seqs, followed) in committed {
                 runtime.state.withLock { state in
-                    let context = state.applyContext()
-                    for (event, seq) in zip(stored, seqs) {
-                        // An event of a person erased after it was written is not brought back.
-                        guard let seq, state.identities.contains(event.profileID) else { continue }
+                    let own = zip(stored, seqs).compactMap { event, seq -> StoredEvent? in
+                        guard let seq else { return nil }
                         var applied = event
                         applied.seq = seq
-                        state.apply(applied, context: context)
+                        return applied
                     }
+                    if cluster == nil {
+                        state.fold(own: own, followed: FollowedEvents())
+                    } else if let followed {
+                        state.fold(own: own, followed: followed)
+                    }
+                    // Several nodes, and the read of the others' events failed: this node's events
+                    // are read back with theirs by the next follow, in log order.
                 }
                 var offset = 0
                 for index in indices {
@@ -156,5 +175,39 @@ extension Engine {
             }
             return results.map { $0 ?? .failure(BaristaError.unavailable("nothing was committed")) }
         }
+    }
+}
+
+extension Engine {
+    /// Resolves each item's profile in memory (one node alone: memory is the whole truth).
+    static func resolve(_ items: [IngestItem], site: SiteID, in state: inout SiteState) -> EventAppend {
+        var stored: [StoredEvent] = []
+        var links: [IdentityLink] = []
+        stored.reserveCapacity(items.count)
+        for item in items {
+            let resolution = state.identities.resolve(item.event, fixed: item.fixedProfile)
+            links += resolution.links
+            stored.append(StoredEvent(
+                siteID: site, profileID: resolution.profileID, mergedProfileID: resolution.mergedProfileID, event: item.event, body: item.body))
+        }
+        return EventAppend(site: site, events: stored, links: links)
+    }
+}
+
+extension SiteState {
+    /// Removes a person (and the profiles merged into them) from memory; returns every id removed.
+    mutating func forget(_ profile: ProfileID) -> [ProfileID] {
+        let all = [profile] + identities.remove(profile)
+        for id in all {
+            profiles[id] = nil
+            profileVersions[id] = nil
+            answerCache.remove(profile: id)
+            forgetSegments(of: id)
+            experiences.exposures[id] = nil
+            forgetTriggers(of: id)
+            dirty.remove(id)
+            removed.remove(id)
+        }
+        return all
     }
 }

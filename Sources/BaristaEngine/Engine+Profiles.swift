@@ -173,6 +173,7 @@ extension Engine {
         guard case .erased(let counts) = try await committer.submit(.erase(runtime, profileID)) else {
             preconditionFailure("an erase commit answered with another output")
         }
+        await announce(ClusterChange(site: site, kind: .erased, keys: [profileID.rawValue]))
         logger.info("profile erased", metadata: ["site.id": "\(site)", "profile.id": "\(profileID)", "events": "\(counts.events)"])
         return ErasureReceipt(profileID: profileID, eventsDeleted: counts.events, at: now())
     }

@@ -26,6 +26,8 @@ public final class Engine: Sendable {
     let dashboardAccounts = DashboardAccounts()
     /// Events stored per site and minute by this node, for the dashboard's overview.
     let eventRate = EventRate()
+    /// This node's part in a cluster, when the store is shared by several nodes (nil: one node alone).
+    let cluster: ClusterState?
 
     /// - Parameters:
     ///   - store: where everything is kept.
@@ -41,6 +43,7 @@ public final class Engine: Sendable {
         self.committer = GroupCommitter { [store, logger] works in
             await Engine.prepareRound(works, store: store, logger: logger)
         }
+        self.cluster = (store as? any ClusterStore).map { ClusterState(store: $0) }
     }
 
     /// The current time as the engine sees it.
@@ -90,6 +93,7 @@ extension Engine {
             createdAt: now())
         try await store.insertKey(record)
         await keys.reload()
+        await announce(ClusterChange(site: site, kind: .keys))
         return key
     }
 
@@ -102,6 +106,9 @@ extension Engine {
     public func revokeKeys(prefix: String) async throws -> Int {
         let count = try await store.revokeKeys(prefix: prefix, at: now())
         await keys.reload()
+        for site in Set(try await store.keys().filter { $0.prefix.hasPrefix(prefix) }.map(\.siteID)) {
+            await announce(ClusterChange(site: site, kind: .keys))
+        }
         return count
     }
 
@@ -135,6 +142,7 @@ extension Engine {
             state.site.settings = updated
             state.servingGeneration += 1
         }
+        await announce(ClusterChange(site: site, kind: .settings))
         return updated
     }
 }
@@ -167,10 +175,15 @@ actor SiteDirectory {
 
     var all: [SiteRuntime] { Array(loaded.values) }
 
+    /// The runtime of a site already loaded, without loading it.
+    func loadedRuntime(_ id: SiteID) -> SiteRuntime? { loaded[id] }
+
     static func load(_ id: SiteID, store: any BaristaStore, logger: Logger, clock: @escaping @Sendable () -> Date) async throws -> SiteRuntime {
         guard let site = try await store.sites().first(where: { $0.id == id }) else {
             throw BaristaError.notFound("site \(id) does not exist")
         }
+        // Decisions written from here on are counted by following them (several nodes only).
+        let decisionPosition = try await (store as? any ClusterStore)?.lastDecisionPosition(site: id) ?? 0
         let (checkpoint, profiles) = try await store.loadProfiles(site: id)
         let links = try await store.identityLinks(site: id)
         let items = try await store.items(site: id)
@@ -210,10 +223,15 @@ actor SiteDirectory {
             cursor = last
         }
         state.liveChanged = false
+        if store is any ClusterStore {
+            // Other nodes may have linked ids while the log was read: take the links as they are now.
+            state.identities = IdentityIndex(links: try await store.identityLinks(site: id))
+            for id in state.profiles.keys { state.identities.register(id) }
+        }
         try await Engine.loadSegments(into: &state, store: store, logger: logger)
         try await Engine.loadExperiences(into: &state, store: store, logger: logger)
         Engine.startDateTimers(in: &state)
-        let runtime = SiteRuntime(state: state)
+        let runtime = SiteRuntime(state: state, decisionPosition: decisionPosition)
         runtime.model.withLock { $0 = snapshot }
         return runtime
     }

@@ -43,6 +43,45 @@ public struct IdentityIndex: Sendable {
         byProfile[profile, default: []].append(key)
     }
 
+    /// Removes the id `key` wherever it leads.
+    mutating func unset(_ key: Key) {
+        guard let old = forward.removeValue(forKey: key) else { return }
+        byProfile[old]?.removeAll { $0 == key }
+    }
+
+    /// Brings ids and profiles in line with the store, when other nodes may have linked them.
+    ///
+    /// `links` are what the store holds for the ids `keys` and for `profiles` (every link of each,
+    /// and of the profiles the ids lead to): an asked id the store lacks was erased; an id this
+    /// index gives one of those profiles that the store does not was re-pointed or erased; a
+    /// profile the store redirects (a `profile` link from it) was merged away.
+    mutating func adopt(_ links: [IdentityLink], keys: [IdentityLink.Key], profiles: [ProfileID]) {
+        let stored = Set(links.map { Key(kind: $0.kind, value: $0.value) })
+        for key in keys.lazy.map({ Key(kind: $0.kind, value: $0.value) }) where !stored.contains(key) { unset(key) }
+        var involved = Set(profiles)
+        for link in links { involved.insert(link.profileID) }
+        for profile in involved {
+            for key in byProfile[profile] ?? [] where !stored.contains(key) { unset(key) }
+        }
+        for link in links { set(Key(kind: link.kind, value: link.value), link.profileID) }
+        for link in links where link.kind == .profile {
+            let loser = ProfileID(link.value)
+            if byProfile[loser]?.isEmpty ?? false { byProfile[loser] = nil }
+        }
+    }
+
+    /// The ids an event names, which its resolution reads.
+    static func keys(of event: Event) -> [IdentityLink.Key] {
+        var keys: [IdentityLink.Key] = []
+        if let user = event.userID { keys.append(IdentityLink.Key(kind: .user, value: user)) }
+        if let anonymous = event.anonymousID { keys.append(IdentityLink.Key(kind: .anonymous, value: anonymous)) }
+        if event.kind == .alias, let previous = event.previousID {
+            keys.append(IdentityLink.Key(kind: .user, value: previous))
+            keys.append(IdentityLink.Key(kind: .anonymous, value: previous))
+        }
+        return keys
+    }
+
     /// Registers a profile that has no ids yet (one created from a profile-id path).
     mutating func register(_ profile: ProfileID) {
         if byProfile[profile] == nil { byProfile[profile] = [] }

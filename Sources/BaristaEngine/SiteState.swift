@@ -122,9 +122,21 @@ final class SiteRuntime: Sendable {
     let state: Mutex<SiteState>
     /// The trained `for_you` model now served; replaced in one step by the trainer.
     let model = Mutex<ModelSnapshot?>(nil)
+    /// How far this node has read what the other nodes wrote (several nodes only).
+    let follow: Mutex<FollowCursor>
 
-    init(state: SiteState) {
+    init(state: SiteState, decisionPosition: Int64 = 0) {
         id = state.site.id
+        follow = Mutex(FollowCursor(log: state.appliedSeq, decisions: decisionPosition))
         self.state = Mutex(state)
     }
+}
+
+/// Where a node stands in reading a shared store: the log positions it has read (and queued to
+/// fold), the decision positions it has counted, and its own decisions written since, which it
+/// must not count twice.
+struct FollowCursor: Sendable {
+    var log: Int64
+    var decisions: Int64
+    var ownDecisions: Set<String> = []
 }

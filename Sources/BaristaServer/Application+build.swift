@@ -78,8 +78,11 @@ public func buildApplication(
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Barista"),
-        services: [CheckpointService(engine: engine, interval: configuration.checkpointInterval),
-                   TriggerService(engine: engine, policy: configuration.deliveryPolicy)]
+        // The cluster link first: services stop in reverse order, so a leader keeps its lock
+        // until the checkpoint service has written the last checkpoint.
+        services: (engine.isClustered ? [ClusterService(engine: engine) as any Service] : [])
+            + [CheckpointService(engine: engine, interval: configuration.checkpointInterval),
+               TriggerService(engine: engine, policy: configuration.deliveryPolicy)]
             + (configuration.trains ? [TrainerService(engine: engine, minimumNewEvents: configuration.trainAfterEvents)] : []),
         onServerRunning: { channel in
             await onListening(configuration.host, channel.localAddress?.port ?? configuration.port)

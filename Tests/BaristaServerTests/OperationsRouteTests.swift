@@ -8,7 +8,7 @@ struct OperationsRouteTests {
     @Test func healthAndReadinessAnswerWithoutAKey() async throws {
         let h = try await ServerHarness()
         try await h.test { (client: ClientProxy) async throws in
-            #expect(try await client.send(.get, "/health", key: "").json == ["status": "ok"])
+            #expect(try await client.send(.get, "/health", key: "").json == ["status": "ok", "leader": true], "a node alone leads")
             #expect(try await client.send(.get, "/ready", key: "").json == ["status": "ready"])
         }
     }

@@ -156,6 +156,7 @@ extension Engine {
             _ = try await store.deleteDefinition(kind: DashboardAccounts.sessionKind, key: stored.key, site: site)
         }
         dashboardAccounts.state.withLock { state in state.sessions = state.sessions.filter { $0.value.email != email } }
+        await announceDefinitions(DashboardAccounts.userKind, keys: [email], site: site)
         return existed
     }
 
@@ -246,8 +247,12 @@ extension Engine {
         let session = dashboardAccounts.state.withLock { $0.sessions.removeValue(forKey: key) }
         if let session {
             _ = try await store.deleteDefinition(kind: DashboardAccounts.sessionKind, key: key, site: session.site)
+            await announceDefinitions(DashboardAccounts.sessionKind, keys: [key], site: session.site)
         } else {
-            for site in try await sites() { _ = try await store.deleteDefinition(kind: DashboardAccounts.sessionKind, key: key, site: site.id) }
+            for site in try await sites() {
+                _ = try await store.deleteDefinition(kind: DashboardAccounts.sessionKind, key: key, site: site.id)
+                await announceDefinitions(DashboardAccounts.sessionKind, keys: [key], site: site.id)
+            }
         }
     }
 

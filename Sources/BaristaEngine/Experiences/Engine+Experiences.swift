@@ -43,6 +43,7 @@ extension Engine {
                 updatedAt: experience.updatedAt),
             site: site)
         runtime.state.withLock { $0.experiences.put(experience) }
+        await announceDefinitions(Self.experienceKind, keys: [experience.key], site: site)
         logger.info("experience saved", metadata: ["site.id": "\(site)", "experience": "\(experience.key)", "status": "\(experience.status.rawValue)"])
         return (experience, existing == nil)
     }
@@ -73,6 +74,10 @@ extension Engine {
                     state.experiences.pendingConversions.removeAll()
                 }
                 return (state.experiences.pendingDecisions, state.experiences.pendingConversions)
+            }
+            if cluster != nil, !decisions.isEmpty {
+                // Written before they can be read back, so this node never counts them twice.
+                runtime.follow.withLock { $0.ownDecisions.formUnion(decisions.map(\.id)) }
             }
             do {
                 try await store.recordDecisions(decisions, site: runtime.id)

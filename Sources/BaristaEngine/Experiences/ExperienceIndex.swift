@@ -100,18 +100,22 @@ extension SiteState {
             let value = experience.goal.valueProperty.flatMap { event.numericValue(of: $0) } ?? 0
             experiences.pendingConversions.append(DecisionConversion(
                 decisionID: exposure.decisionID, experience: key, messageID: event.messageID, value: value, profileID: id, at: event.timestamp))
-            if !exposure.converted {
-                experiences.exposures[id]?[key]?.converted = true
-                if let variant = exposure.variant, !exposure.holdout {
-                    experiences.arms[key, default: [:]][variant, default: ExperienceIndex.ArmCounts()].conversions += 1
-                    if !exposure.features.isEmpty, let arm = experience.variants.firstIndex(where: { $0.key == variant }),
-                        experiences.contextual[key]?.armCount == experience.variants.count
-                    {
-                        experiences.contextual[key]!.credit(arm: arm, features: exposure.features, reward: 1)
-                        experiences.changedBandits.insert(key)
-                    }
-                }
-            }
+            markConverted(exposure, of: id, in: experience)
+        }
+    }
+
+    /// Counts an exposure's first conversion in its arm (and credits the contextual bandit).
+    mutating func markConverted(_ exposure: ExperienceIndex.Exposure, of id: ProfileID, in experience: Experience) {
+        let key = experience.key
+        guard !exposure.converted else { return }
+        experiences.exposures[id]?[key]?.converted = true
+        guard let variant = exposure.variant, !exposure.holdout else { return }
+        experiences.arms[key, default: [:]][variant, default: ExperienceIndex.ArmCounts()].conversions += 1
+        if !exposure.features.isEmpty, let arm = experience.variants.firstIndex(where: { $0.key == variant }),
+            experiences.contextual[key]?.armCount == experience.variants.count
+        {
+            experiences.contextual[key]!.credit(arm: arm, features: exposure.features, reward: 1)
+            experiences.changedBandits.insert(key)
         }
     }
 }

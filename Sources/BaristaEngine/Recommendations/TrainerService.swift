@@ -37,7 +37,8 @@ public struct TrainerService: Service {
     public func run() async throws {
         var lastTraining: [SiteID: ContinuousClock.Instant] = [:]
         while !Task.isCancelledOrShuttingDown {
-            for site in (try? await engine.sites()) ?? [] {
+            // With several nodes, the leader alone trains; the others load what it stores.
+            for site in engine.isLeader ? (try? await engine.sites()) ?? [] : [] {
                 guard !Task.isCancelledOrShuttingDown else { break }
                 do {
                     let (newEvents, age) = try await engine.trainingLag(site: site.id)
@@ -46,6 +47,7 @@ public struct TrainerService: Service {
                     if age != nil, let last = lastTraining[site.id], ContinuousClock.now - last < minimumInterval { continue }
                     lastTraining[site.id] = .now
                     _ = try await engine.train(site: site.id)
+                    await engine.announce(ClusterChange(site: site.id, kind: .model))
                     Self.returnFreedMemory()
                 } catch {
                     engine.logger.error("training failed", metadata: ["site.id": "\(site.id)", "error": "\(error)"])

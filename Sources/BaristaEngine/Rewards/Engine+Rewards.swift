@@ -43,6 +43,7 @@ extension Engine {
             state.servingGeneration += 1
             state.reevaluateEveryone(state.segments.order, now: now())
         }
+        await announceDefinitions(Self.rewardsKind, keys: [Self.rewardsProgramKey], site: site)
         logger.info("rewards program saved", metadata: [
             "site.id": "\(site)", "rewards.earn_rules": "\(program.earn.count)", "rewards.created": "\(created)",
         ])

@@ -35,23 +35,38 @@ extension Engine {
     private func putSegment(_ definition: SegmentDefinition, site: SiteID, replacing: Bool) async throws -> (summary: SegmentSummary, created: Bool) {
         let runtime = try await runtime(site)
         var definition = definition
-        // Validate against the others, then start tallying new event conditions from this moment.
-        let (existing, missing, through) = try runtime.state.withLock { state -> (SegmentDefinition?, Set<EventSignature>, Int64) in
+        let existing = try runtime.state.withLock { state -> SegmentDefinition? in
             let existing = state.segments.definitions[definition.key]
             if existing != nil, !replacing { throw BaristaError.conflict("a segment has the key \(definition.key)") }
             try Self.checkReferences(of: definition, in: state.segments)
-            let missing = state.segments.missingSignatures(of: definition.rule)
-            for signature in missing { state.segments.track(signature) }
-            return (existing, missing, state.appliedSeq)
+            return existing
         }
         if let existing { definition.createdAt = existing.createdAt }
+        let stored = StoredDefinition(
+            kind: Self.segmentKind, key: definition.key, body: JSON.string(definition.json), createdAt: definition.createdAt,
+            updatedAt: definition.updatedAt)
+        try await installSegment(definition, runtime: runtime) { [store] in try await store.saveDefinition(stored, site: site) }
+        await announceDefinitions(Self.segmentKind, keys: [definition.key], site: site)
+        let size = runtime.state.withLock { $0.segments.sizes[definition.key] ?? 0 }
+        logger.info("segment saved", metadata: ["site.id": "\(site)", "segment": "\(definition.key)", "size": "\(size)"])
+        return (SegmentSummary(definition: definition, size: size), existing == nil)
+    }
+
+    /// Puts a segment in force: tallies its new event conditions from the whole log (tracking
+    /// them from this moment, so nothing folded meanwhile is missed), runs `save` (the store write,
+    /// for a segment saved here), then computes everyone's membership.
+    func installSegment(
+        _ definition: SegmentDefinition, runtime: SiteRuntime, save: @Sendable () async throws -> Void = {}
+    ) async throws {
+        let (missing, through) = runtime.state.withLock { state -> (Set<EventSignature>, Int64) in
+            let missing = state.segments.missingSignatures(of: definition.rule)
+            for signature in missing { state.segments.track(signature) }
+            return (missing, state.appliedSeq)
+        }
         let built: [EventSignature: [ProfileID: EventTally]]
         do {
-            built = try await buildTallies(missing, site: site, through: through)
-            try await store.saveDefinition(
-                StoredDefinition(kind: Self.segmentKind, key: definition.key, body: JSON.string(definition.json), createdAt: definition.createdAt,
-                    updatedAt: definition.updatedAt),
-                site: site)
+            built = try await buildTallies(missing, site: runtime.id, through: through)
+            try await save()
         } catch {
             runtime.state.withLock { $0.segments.finishBuilding(missing) }
             throw error
@@ -65,9 +80,6 @@ extension Engine {
             return (state.segments.dependents(of: [definition.key]), Array(state.profiles.keys))
         }
         await Self.reevaluate(people, keys: keys, in: runtime, now: now)
-        let size = runtime.state.withLock { $0.segments.sizes[definition.key] ?? 0 }
-        logger.info("segment saved", metadata: ["site.id": "\(site)", "segment": "\(definition.key)", "size": "\(size)"])
-        return (SegmentSummary(definition: definition, size: size), existing == nil)
     }
 
     /// Deletes a segment; throws ``BaristaError/conflict(_:)`` while another segment names it.
@@ -86,6 +98,7 @@ extension Engine {
             state.segments.remove(key)
             state.servingGeneration += 1
         }
+        await announceDefinitions(Self.segmentKind, keys: [key], site: site)
         return true
     }
 

@@ -29,14 +29,10 @@ extension Engine {
     public func deleteTrigger(_ key: String, site: SiteID) async throws -> Bool {
         let runtime = try await runtime(site)
         let existed = try await store.deleteDefinition(kind: Self.triggerKind, key: key, site: site)
-        runtime.state.withLock { state in
-            state.triggers.triggers[key] = nil
-            state.triggers.dateTimers[key] = nil
-            for progress in state.triggers.progress.keys where progress.trigger == key { state.triggers.progress[progress] = nil }
-            for (profile, waiting) in state.triggers.inApp { state.triggers.inApp[profile] = waiting.filter { $0.trigger != key } }
-        }
+        runtime.state.withLock { state in state.uninstallTrigger(key) }
         try await flushOutbox(runtime)
         try await store.applyOutbox([.cancel(trigger: key, profile: nil, reason: "the trigger was deleted", at: now())], site: site)
+        await announceDefinitions(Self.triggerKind, keys: [key], site: site)
         return existed
     }
 
@@ -53,18 +49,13 @@ extension Engine {
             StoredDefinition(kind: Self.triggerKind, key: trigger.key, body: JSON.string(trigger.json), createdAt: trigger.createdAt,
                 updatedAt: trigger.updatedAt),
             site: site)
-        runtime.state.withLock { state in
-            state.triggers.triggers[trigger.key] = trigger
-            state.setDateTimers(trigger)
-            if trigger.status == .paused {
-                for (profile, waiting) in state.triggers.inApp { state.triggers.inApp[profile] = waiting.filter { $0.trigger != trigger.key } }
-            }
-        }
+        runtime.state.withLock { state in state.install(trigger) }
         if trigger.status == .paused, existing?.status != .paused {
             // What was scheduled before the pause is written first, then cancelled with the rest.
             try await flushOutbox(runtime)
             try await store.applyOutbox([.cancel(trigger: trigger.key, profile: nil, reason: "the trigger was paused", at: now())], site: site)
         }
+        await announceDefinitions(Self.triggerKind, keys: [trigger.key], site: site)
         logger.info("trigger saved", metadata: ["site.id": "\(site)", "trigger": "\(trigger.key)", "status": "\(trigger.status.rawValue)"])
         return (trigger, existing == nil)
     }
@@ -167,5 +158,24 @@ extension Engine {
     /// Sets the date timers once the profiles are rebuilt.
     static func startDateTimers(in state: inout SiteState) {
         for trigger in state.triggers.triggers.values where trigger.status == .active { state.setDateTimers(trigger) }
+    }
+}
+
+extension SiteState {
+    /// Puts a trigger in force (or replaces it): its date timers, and a pause drops its in-app messages.
+    mutating func install(_ trigger: Trigger) {
+        triggers.triggers[trigger.key] = trigger
+        setDateTimers(trigger)
+        if trigger.status == .paused {
+            for (profile, waiting) in triggers.inApp { triggers.inApp[profile] = waiting.filter { $0.trigger != trigger.key } }
+        }
+    }
+
+    /// Takes a deleted trigger out of force: its timers, what it waits for and its in-app messages.
+    mutating func uninstallTrigger(_ key: String) {
+        triggers.triggers[key] = nil
+        triggers.dateTimers[key] = nil
+        for progress in triggers.progress.keys where progress.trigger == key { triggers.progress[progress] = nil }
+        for (profile, waiting) in triggers.inApp { triggers.inApp[profile] = waiting.filter { $0.trigger != key } }
     }
 }

@@ -36,6 +36,11 @@ public struct TriggerService: Service {
         }
         for await _ in ticks.cancelOnGracefulShutdown() {
             do {
+                // With several nodes, the leader alone sends; every node writes what its fold scheduled.
+                guard engine.isLeader else {
+                    try await engine.flushOutboxes()
+                    continue
+                }
                 let report = try await engine.runTriggers(transport: transport, policy: policy)
                 if report != TriggerPassReport() {
                     engine.logger.debug("trigger pass", metadata: [

@@ -8,8 +8,10 @@ struct OperationsController {
     let metrics: ServerMetrics
 
     func register(on routes: RouteTable) {
-        routes.on(.get, "/health", "The process is up", access: .open) { _, _ in
-            JSONIO.response(["status": "ok"])
+        routes.on(.get, "/health", "The process is up; with several nodes, its name and whether it leads", access: .open) { _, _ in
+            var body: [String: JSONValue] = ["status": "ok", "leader": .bool(engine.isLeader)]
+            if let node = engine.nodeName { body["node"] = .string(node) }
+            return JSONIO.response(.object(body))
         }
         routes.on(.get, "/ready", "The store is open and answering", access: .open) { _, _ in
             guard await engine.store.isReady() else { throw BaristaError.unavailable("the store is not answering") }
