@@ -8,7 +8,20 @@ extension SQLiteStore {
     public func append(_ batch: EventAppend) async throws -> [Int64?] {
         // Encode outside the writer: the single write connection is the bottleneck.
         let bodies = batch.events.map { $0.body ?? $0.event.storedText }
-        return try await writer.write { db in
+        do {
+            let seqs = try await insert(batch, bodies: bodies)
+            diskFull.withLock { $0 = nil }
+            return seqs
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
+            // Not one event of the batch was stored (the transaction was rolled back): say so, and
+            // be not ready until space is freed or a later append succeeds.
+            diskFull.withLock { $0 = freeBytes() ?? 0 }
+            throw BaristaError.storageFull(Self.diskFullDetail)
+        }
+    }
+
+    private func insert(_ batch: EventAppend, bodies: [String]) async throws -> [Int64?] {
+        try await writer.write { db in
             let insert = try db.cachedStatement(sql: """
                 INSERT INTO events (site_id, message_id, profile_id, merged_profile_id, type, name, timestamp, body)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (site_id, message_id) DO NOTHING

@@ -1,6 +1,7 @@
 import BaristaCore
 import Foundation
 import GRDB
+import Synchronization
 
 /// The embedded store: one SQLite file in WAL mode, through GRDB.
 ///
@@ -8,6 +9,10 @@ import GRDB
 /// or a power cut. Writes are serialized by GRDB's single writer; reads run concurrently.
 public final class SQLiteStore: BaristaStore, SiteStore, EventStore, ProfileStore, CatalogStore, Sendable {
     let writer: any DatabaseWriter
+    /// The directory of the database file (nil in memory): where free space is measured.
+    let directory: String?
+    /// The free bytes seen when an append last failed on a full disk; nil once an append succeeds.
+    let diskFull = Mutex<Int64?>(nil)
 
     /// Opens (creating and migrating as needed) the store in `directory`, as `barista.sqlite`.
     public convenience init(directory: String) throws {
@@ -25,18 +30,38 @@ public final class SQLiteStore: BaristaStore, SiteStore, EventStore, ProfileStor
             try db.execute(sql: "PRAGMA cache_size = -65536")
         }
         writer = try DatabasePool(path: path, configuration: configuration)
+        directory = (path as NSString).deletingLastPathComponent
         try Self.migrator.migrate(writer)
     }
 
     /// A private in-memory store, for tests.
     public init() throws {
         writer = try DatabaseQueue()
+        directory = nil
         try Self.migrator.migrate(writer)
     }
 
     /// Whether the database answers a trivial query.
     public func isReady() async -> Bool {
         (try? await writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
+    }
+
+    /// Why the store cannot take writes: it does not answer, or its disk was full at the last
+    /// append and no space (1 MiB or more) was freed since; nil when it can.
+    public func notReadyReason() async -> String? {
+        guard await isReady() else { return "the store is not answering" }
+        guard let seen = diskFull.withLock({ $0 }) else { return nil }
+        if let free = freeBytes(), free >= seen + 1 << 20 { return nil }
+        return "the disk holding the data directory is full: events are refused (507) until space is freed"
+    }
+
+    /// What a client is told when the disk is full.
+    static let diskFullDetail = "the disk holding the data directory is full: nothing was stored; retry once space is freed"
+
+    /// The bytes free for this process on the database's file system (nil in memory).
+    func freeBytes() -> Int64? {
+        guard let directory, let attributes = try? FileManager.default.attributesOfFileSystem(forPath: directory) else { return nil }
+        return (attributes[.systemFreeSize] as? NSNumber)?.int64Value
     }
 
     /// How many sites and events the store holds (what `barista backup` and `restore` report).
@@ -50,5 +75,18 @@ public final class SQLiteStore: BaristaStore, SiteStore, EventStore, ProfileStor
     public func backup(to path: String) throws {
         let destination = try DatabaseQueue(path: path)
         try writer.backup(to: destination)
+    }
+}
+
+/// SQLite's failures that are the machine's, not the server's: a full disk (507), a disk that
+/// fails to read or write (503). GRDB has already rolled the transaction back; the next write
+/// on the same connection works once the cause is gone.
+extension DatabaseError: StorageFault {
+    public var baristaError: BaristaError? {
+        switch resultCode {
+        case .SQLITE_FULL: .storageFull(SQLiteStore.diskFullDetail)
+        case .SQLITE_IOERR: .unavailable("the store could not read or write its disk (an I/O error): retry later")
+        default: nil
+        }
     }
 }

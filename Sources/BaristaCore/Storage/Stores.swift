@@ -131,7 +131,17 @@ public protocol BaristaStore: SiteStore, EventStore, ProfileStore, CatalogStore,
     /// Whether the store is open and answering.
     func isReady() async -> Bool
 
+    /// Why the store cannot take writes now (its disk is full, it does not answer); nil when it can.
+    func notReadyReason() async -> String?
+
     /// A short step of background upkeep (building indexes off the write path, …), called about
     /// every few seconds by the engine. Returns whether work is left, so a caller may call again soon.
     func performMaintenance() async throws -> Bool
+}
+
+extension BaristaStore {
+    /// "the store is not answering" when ``isReady()`` is false: what a store that knows no more says.
+    public func notReadyReason() async -> String? {
+        await isReady() ? nil : "the store is not answering"
+    }
 }

@@ -12,9 +12,18 @@ public enum BaristaError: Error, Sendable, Equatable {
     case tooLarge(String, field: String? = nil)
     /// The store is not ready to take requests: 503.
     case unavailable(String)
+    /// The disk holding the data is full: nothing of the request was stored (507).
+    case storageFull(String)
 
     /// A single-field validation error.
     public static func invalid(_ field: String, _ message: String) -> BaristaError {
         .invalid([FieldError(field: field, message: message)])
     }
+}
+
+/// A storage backend's error that knows what it means for a client: a full disk is the
+/// operator's to fix (507), not a bug of the server (500).
+public protocol StorageFault: Error {
+    /// The domain error this failure stands for; nil when it is an unexpected failure.
+    var baristaError: BaristaError? { get }
 }

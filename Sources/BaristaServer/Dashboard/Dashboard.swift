@@ -110,6 +110,7 @@ extension Dashboard {
             case .conflict: status = .conflict
             case .invalid, .malformed, .tooLarge: status = .unprocessableContent
             case .unavailable: status = .serviceUnavailable
+            case .storageFull: status = .insufficientStorage
             }
             return render(status: status, page: "error", title: "Could not do that", session: session,
                 ["heading": "Could not do that", "detail": Self.describe(error)])
@@ -195,7 +196,7 @@ extension Dashboard {
         switch error {
         case .invalid(let problems): return problems.map { "\($0.field): \($0.message)" }.joined(separator: "\n")
         case .malformed(let text, let field): return (field.map { "\($0): " } ?? "") + text
-        case .notFound(let text), .conflict(let text), .unavailable(let text): return text
+        case .notFound(let text), .conflict(let text), .unavailable(let text), .storageFull(let text): return text
         case .tooLarge(let text, let field): return (field.map { "\($0): " } ?? "") + text
         }
     }

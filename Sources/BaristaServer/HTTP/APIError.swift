@@ -54,6 +54,8 @@ public struct APIError: Error, Sendable {
                 errors: field.map { [FieldError(field: $0, message: detail)] } ?? [])
         case .unavailable(let detail):
             self.init(status: .serviceUnavailable, title: "Service Unavailable", detail: detail)
+        case .storageFull(let detail):
+            self.init(status: .insufficientStorage, title: "Insufficient Storage", detail: detail)
         }
     }
 }
@@ -70,6 +72,9 @@ struct ProblemMiddleware: RouterMiddleware {
             return Self.response(error)
         } catch let error as BaristaError {
             return Self.response(APIError(error))
+        } catch let error as any StorageFault where error.baristaError != nil {
+            context.logger.error("storage failure", metadata: ["error": "\(error)"])
+            return Self.response(APIError(error.baristaError!))
         } catch let error as ValidationErrors {
             return Self.response(APIError(.invalid(error.errors)))
         } catch let error as any HTTPResponseError {
@@ -93,6 +98,11 @@ struct ProblemMiddleware: RouterMiddleware {
         headers[.contentType] = "application/problem+json"
         return Response(status: error.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: JSON.serialize(error.json))))
     }
+}
+
+extension HTTPResponse.Status {
+    /// 507 Insufficient Storage (RFC 4918): the disk is full; retry once space is freed.
+    static let insufficientStorage = HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage")
 }
 
 extension ValidationErrors {

@@ -85,6 +85,7 @@ public enum OpenAPIDocument {
             responses["400"] = problem
             responses["413"] = problem
             responses["422"] = problem
+            responses["507"] = problem  // the disk holding the data is full: nothing was stored
         }
         if !pathParameters(doc.path).isEmpty || !doc.query.isEmpty {
             responses["404"] = problem

@@ -13,8 +13,8 @@ struct OperationsController {
             if let node = engine.nodeName { body["node"] = .string(node) }
             return JSONIO.response(.object(body))
         }
-        routes.on(.get, "/ready", "The store is open and answering", access: .open) { _, _ in
-            guard await engine.store.isReady() else { throw BaristaError.unavailable("the store is not answering") }
+        routes.on(.get, "/ready", "The store is open, answering and has room to write", access: .open) { _, _ in
+            if let reason = await engine.store.notReadyReason() { throw BaristaError.unavailable(reason) }
             return JSONIO.response(["status": "ready"])
         }
         routes.on(.get, "/metrics", "Prometheus metrics", access: .open) { _, _ in
