@@ -20,6 +20,10 @@ public struct ServerConfiguration: Sendable {
     public var trainAfterEvents: Int64 = 10_000
     /// Whether webhooks may point at loopback and private addresses (`--allow-private-webhooks`).
     public var allowPrivateWebhooks = false
+    /// Attempts of a webhook delivery before dead-lettering (`--webhook-attempts`, default 8).
+    public var webhookAttempts = 8
+    /// The wait after a first failed delivery, doubled after each further one (`--webhook-backoff`, default 30 s).
+    public var webhookBackoff: Double = 30
 
     /// A configuration; by default 127.0.0.1:8080, API.md's limits and a checkpoint every 30 s.
     public init(host: String = "127.0.0.1", port: Int = 8080, limits: Limits = Limits(), checkpointInterval: Swift.Duration = .seconds(30)) {
@@ -35,6 +39,8 @@ extension ServerConfiguration {
     var deliveryPolicy: DeliveryPolicy {
         var policy = DeliveryPolicy()
         policy.allowPrivateNetworks = allowPrivateWebhooks
+        policy.maxAttempts = webhookAttempts
+        policy.baseBackoff = webhookBackoff
         return policy
     }
 }

@@ -5,7 +5,8 @@ import Synchronization
 
 /// A real HTTP server on a free local port that records every POST it receives: what tests
 /// deliver webhooks to. It answers each request with the status at the head of ``script``
-/// (then 200 once the script runs out), or refuses nothing: a stopped receiver refuses connections.
+/// (then 200 once the script runs out), after ``delay(_:)`` when one is set; a stopped receiver
+/// refuses connections.
 public final class WebhookReceiver: Sendable {
     /// One request as received.
     public struct Delivery: Sendable {
@@ -13,6 +14,8 @@ public final class WebhookReceiver: Sendable {
         public var headers: [String: String]
         /// The raw body.
         public var body: [UInt8]
+        /// When the request arrived (before any ``WebhookReceiver/delay(_:)``).
+        public var receivedAt = Date()
         /// The body parsed (null when it is not JSON).
         public var json: JSONValue { (try? JSON.parse(body)) ?? .null }
     }
@@ -20,6 +23,7 @@ public final class WebhookReceiver: Sendable {
     private final class State: Sendable {
         let received = Mutex<[Delivery]>([])
         let statuses = Mutex<[Int]>([])
+        let delay = Mutex<Duration>(.zero)
         let task = Mutex<Task<Void, any Error>?>(nil)
     }
 
@@ -37,6 +41,8 @@ public final class WebhookReceiver: Sendable {
             for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
             state.received.withLock { $0.append(Delivery(headers: headers, body: Array(buffer: body))) }
             let status = state.statuses.withLock { $0.isEmpty ? 200 : $0.removeFirst() }
+            let delay = state.delay.withLock { $0 }
+            if delay > .zero { try await Task.sleep(for: delay) }
             return Response(status: .init(code: status))
         }
         let (stream, continuation) = AsyncStream<Int>.makeStream()
@@ -61,6 +67,9 @@ public final class WebhookReceiver: Sendable {
 
     /// Answers the next requests with these statuses, in order (then 200).
     public func answer(_ codes: [Int]) { state.statuses.withLock { $0 = codes } }
+
+    /// Answers every request only after `delay` (a slow receiver); `.zero` by default.
+    public func delay(_ delay: Duration) { state.delay.withLock { $0 = delay } }
 
     /// Stops listening.
     public func stop() {

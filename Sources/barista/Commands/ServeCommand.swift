@@ -30,8 +30,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Retrain a site's model after this many new events (and hourly while any arrive).")
     var trainAfterEvents: Int64 = 10_000
 
+    @Option(help: "Attempts of a webhook delivery before its message is dead-lettered.")
+    var webhookAttempts: Int = 8
+
+    @Option(help: "Seconds to wait after a first failed webhook delivery; each further failure doubles it (at most an hour).")
+    var webhookBackoff: Double = 30
+
     func validate() throws {
         guard trainAfterEvents >= 1 else { throw ValidationError("--train-after-events must be 1 or more.") }
+        guard webhookAttempts >= 1 else { throw ValidationError("--webhook-attempts must be 1 or more.") }
+        guard webhookBackoff >= 0.1 else { throw ValidationError("--webhook-backoff must be 0.1 (seconds) or more.") }
     }
 
     func run() async throws {
@@ -42,6 +50,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.trains = train
         configuration.allowPrivateWebhooks = allowPrivateWebhooks
         configuration.trainAfterEvents = trainAfterEvents
+        configuration.webhookAttempts = webhookAttempts
+        configuration.webhookBackoff = webhookBackoff
         try await Self.serve(engine: engine, configuration: configuration, logger: logger)
     }
 
