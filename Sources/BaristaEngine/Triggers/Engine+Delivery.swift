@@ -240,7 +240,7 @@ extension Engine {
                         logger.warning("message dead-lettered", metadata: ["message_id": "\(message.id)", "error": "\(failure)"])
                     } else {
                         message.status = .retrying
-                        message.dueAt = now.addingTimeInterval(policy.backoff(afterAttempts: message.attempts))
+                        message.dueAt = self.now().addingTimeInterval(policy.backoff(afterAttempts: message.attempts))  // after the attempt, which may have taken its 10 s
                         report.retried = 1
                     }
                 } else {
