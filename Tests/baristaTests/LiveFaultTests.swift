@@ -80,6 +80,16 @@ struct LiveFaultTests {
         #expect(ready.status == 503 && ready.body.contains("full"))
         #expect(try await server.request("GET", "/health").status == 200)
         #expect(try await server.request("GET", "/v1/profiles/u0", key: keys.secret).status == 200, "reads still work")
+        let item = try await server.request("PUT", "/v1/items/sku-big", key: keys.secret,
+            body: JSON.string(["title": "Big", "category": "c", "attributes": ["note": .string(String(repeating: "y", count: 200_000))]]))
+        #expect(item.status == 507, "other writes too: \(item.status) \(item.body)")
+
+        // And a server killed while the disk is full starts again on the full disk
+        server.stop(signal: SIGKILL)
+        let restart = Date()
+        server = try FaultServer(dataDir: dataDir, logPath: logPath, arguments: ["--no-train"])
+        Self.report("restarted on the full disk in \(String(format: "%.2f", Date().timeIntervalSince(restart))) s")
+        #expect(try await server.request("POST", "/v1/events", key: keys.publishable, body: refusedBatch).status == 507)
 
         // When the filler is deleted, the same server takes the refused batch again, by itself
         try FileManager.default.removeItem(atPath: filler)
