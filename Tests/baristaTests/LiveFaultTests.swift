@@ -277,7 +277,7 @@ extension LiveFaultTests {
 
         // Then after a restart every message arrives, and a message sent twice has the same id
         let restartedAt = Date()
-        let restarted = try FaultServer(dataDir: dataDir, logPath: logPath, arguments: ["--allow-private-webhooks", "--no-train"])
+        var restarted = try FaultServer(dataDir: dataDir, logPath: logPath, arguments: ["--allow-private-webhooks", "--no-train"])
         defer { restarted.stop(signal: SIGKILL) }
         let allIn = try await eventually(120) { Set(receiver.deliveries.compactMap { $0.json["message_id"]?.stringValue }).count >= users.count }
         let catchUp = Date().timeIntervalSince(restartedAt)
@@ -295,6 +295,22 @@ extension LiveFaultTests {
         #expect(idsByUser.count == users.count && idsByUser.values.allSatisfy { $0.count == 1 }, "one message id per order")
         #expect(distinct == users.count)
         #expect(try await Self.messages(restarted, key: keys.secret).count == users.count, "no second message was scheduled")
+
+        // And a kill right after the 202, before the outbox is written (once a second), loses no message:
+        // the restart replays the events after the last checkpoint, which schedules them again, same ids
+        let late = (0..<20).map { "late-\($0)" }
+        #expect(try await restarted.request("POST", "/v1/events", key: keys.publishable, body: Self.occurrences("Order Completed", users: late)).status == 202)
+        restarted.stop(signal: SIGKILL)
+        restarted = try FaultServer(dataDir: dataDir, logPath: logPath, arguments: ["--allow-private-webhooks", "--no-train"])
+        let lateIn = try await eventually(60) {
+            Set(receiver.deliveries.compactMap { $0.json["user_id"]?.stringValue }.filter { $0.hasPrefix("late-") }).count == late.count
+        }
+        #expect(lateIn, "messages of events acknowledged just before a kill were lost")
+        try await Task.sleep(for: .seconds(2))
+        let lateIDs = Set(receiver.deliveries.filter { $0.json["user_id"]?.stringValue?.hasPrefix("late-") == true }.compactMap { $0.json["message_id"]?.stringValue })
+        #expect(lateIDs.count == late.count, "one message id per order: \(lateIDs.count) for \(late.count)")
+        #expect(try await Self.messages(restarted, key: keys.secret, status: "delivered").count == users.count + late.count)
+
         Self.report("""
             delivery kill: \(beforeKill) requests before the kill, \(deliveries.count) in all for \(distinct) messages \
             (\(deliveries.count - distinct) resent with the same id); all in \(String(format: "%.1f", catchUp)) s after the restart
