@@ -9,8 +9,8 @@ import Synchronization
 /// or a power cut. Writes are serialized by GRDB's single writer; reads run concurrently.
 public final class SQLiteStore: BaristaStore, SiteStore, EventStore, ProfileStore, CatalogStore, Sendable {
     let writer: any DatabaseWriter
-    /// The directory of the database file (nil in memory): where free space is measured.
-    let directory: String?
+    /// The database file (nil in memory): where free space is measured.
+    let path: String?
     /// The free bytes seen when an append last failed on a full disk; nil once an append succeeds.
     let diskFull = Mutex<Int64?>(nil)
 
@@ -30,14 +30,14 @@ public final class SQLiteStore: BaristaStore, SiteStore, EventStore, ProfileStor
             try db.execute(sql: "PRAGMA cache_size = -65536")
         }
         writer = try DatabasePool(path: path, configuration: configuration)
-        directory = (path as NSString).deletingLastPathComponent
+        self.path = path
         try Self.migrator.migrate(writer)
     }
 
     /// A private in-memory store, for tests.
     public init() throws {
         writer = try DatabaseQueue()
-        directory = nil
+        path = nil
         try Self.migrator.migrate(writer)
     }
 
@@ -47,11 +47,16 @@ public final class SQLiteStore: BaristaStore, SiteStore, EventStore, ProfileStor
     }
 
     /// Why the store cannot take writes: it does not answer, or its disk was full at the last
-    /// append and no space (1 MiB or more) was freed since; nil when it can.
+    /// append and too little was freed since; nil when it can.
+    ///
+    /// "Too little" is less than the write-ahead log (up to about 4 MiB) plus 1 MiB: the next
+    /// checkpoint copies the log's pages into the database file while the log still holds them,
+    /// so with less room it fails again and takes the space freed.
     public func notReadyReason() async -> String? {
         guard await isReady() else { return "the store is not answering" }
         guard let seen = diskFull.withLock({ $0 }) else { return nil }
-        if let free = freeBytes(), free >= seen + 1 << 20 { return nil }
+        let log = path.flatMap { try? FileManager.default.attributesOfItem(atPath: $0 + "-wal")[.size] as? NSNumber }?.int64Value ?? 0
+        if let free = freeBytes(), free >= seen + max(log, 0) + 1 << 20 { return nil }
         return "the disk holding the data directory is full: events are refused (507) until space is freed"
     }
 
@@ -60,7 +65,8 @@ public final class SQLiteStore: BaristaStore, SiteStore, EventStore, ProfileStor
 
     /// The bytes free for this process on the database's file system (nil in memory).
     func freeBytes() -> Int64? {
-        guard let directory, let attributes = try? FileManager.default.attributesOfFileSystem(forPath: directory) else { return nil }
+        guard let path, let attributes = try? FileManager.default.attributesOfFileSystem(forPath: (path as NSString).deletingLastPathComponent)
+        else { return nil }
         return (attributes[.systemFreeSize] as? NSNumber)?.int64Value
     }
 
