@@ -53,16 +53,22 @@ final class LiveServer: @unchecked Sendable {
         process.standardOutput = out
         process.standardError = stderrPipe
         try process.run()
+        url = try Self.listeningURL(process, stdout: out, seconds: 60)
+    }
+
+    /// Reads a started `serve`'s stdout until its "listening on" line; returns the URL it names.
+    /// - Throws: ``LiveServerError/didNotStart(_:)`` with what it printed, after terminating it,
+    ///   when it exits or `seconds` pass first.
+    static func listeningURL(_ process: Process, stdout out: Pipe, seconds: Double) throws -> URL {
         var buffer = Data()
-        let deadline = Date().addingTimeInterval(60)
+        let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             let chunk = out.fileHandleForReading.availableData
             if chunk.isEmpty { break }
             buffer.append(chunk)
             let text = String(decoding: buffer, as: UTF8.self)
             if let range = text.range(of: "listening on "), let end = text[range.upperBound...].firstIndex(of: "\n") {
-                url = URL(string: String(text[range.upperBound..<end]))!
-                return
+                return URL(string: String(text[range.upperBound..<end]))!
             }
         }
         process.terminate()

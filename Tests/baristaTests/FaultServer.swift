@@ -29,20 +29,7 @@ final class FaultServer: @unchecked Sendable {
         configuration.timeoutIntervalForRequest = 60
         session = URLSession(configuration: configuration)
         try process.run()
-        var buffer = Data()
-        let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            buffer.append(chunk)
-            let text = String(decoding: buffer, as: UTF8.self)
-            if let range = text.range(of: "listening on "), let end = text[range.upperBound...].firstIndex(of: "\n") {
-                url = URL(string: String(text[range.upperBound..<end]))!
-                return
-            }
-        }
-        process.terminate()
-        throw LiveServerError.didNotStart(String(decoding: buffer, as: UTF8.self))
+        url = try LiveServer.listeningURL(process, stdout: out, seconds: 120)
     }
 
     /// Sends a signal and waits for the process to exit; returns its status.
