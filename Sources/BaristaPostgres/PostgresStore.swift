@@ -137,3 +137,24 @@ public struct PostgresStoreError: Error, CustomStringConvertible, Sendable {
     /// Which database, and why.
     public var description: String
 }
+
+/// PostgreSQL's failures that are the database's state, not a bug: a full disk (SQLSTATE class
+/// 53, insufficient resources: 507) and a lost or refused connection (503, retry later).
+extension PSQLError: StorageFault {
+    public var baristaError: BaristaError? {
+        switch code {
+        case .server:
+            guard let state = serverInfo?[.sqlState] else { return nil }
+            if state == "53100" { return .storageFull("the database's disk is full: nothing was stored; free space on the database server") }
+            if state.hasPrefix("53") { return .unavailable("the database is out of resources (SQLSTATE \(state)): retry later") }
+            if state.hasPrefix("08") || state == "57P01" || state == "57P03" {
+                return .unavailable("the database is not accepting connections (SQLSTATE \(state)): retry later")
+            }
+            return nil
+        case .serverClosedConnection, .connectionError, .clientClosedConnection, .poolClosed:
+            return .unavailable("the connection to the database was lost: retry later")
+        default:
+            return nil
+        }
+    }
+}
