@@ -10,7 +10,7 @@ struct Barista: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, DemoCommand.self, SitesCommand.self, KeysCommand.self, ImportCommand.self,
             MigrateCommand.self, TrainCommand.self, EvaluateCommand.self, OpeCommand.self, DecisionsCommand.self, ClvCommand.self, BenchCommand.self,
-            BackupCommand.self, RestoreCommand.self, UsersCommand.self,
+            BackupCommand.self, RestoreCommand.self, UsersCommand.self, ExportSiteCommand.self, ImportSiteCommand.self,
         ]
     )
 }
