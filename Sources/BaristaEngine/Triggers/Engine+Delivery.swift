@@ -144,13 +144,20 @@ extension Engine {
         var firing: [(Trigger, ProfileID, String)] = []
         for profile in profiles.values {
             let predictions = models?.predictions(for: profile, now: now)
-            let rewards = program.map { RewardsStatus(ledger: profile.rewards, program: $0, now: now) }
+            // Plain numbers first: Swift 6.3.1's optimizer crashed (CopyPropagation) on reading
+            // `pointsToNext` through the optional status inside the switch below.
+            var balance: Double?, toNext: Double?
+            if let program {
+                let status = RewardsStatus(ledger: profile.rewards, program: program, now: now)
+                balance = Double(status.balance)
+                if let points = status.pointsToNext { toNext = Double(points) }
+            }
             for trigger in triggers {
                 guard case .prediction(let name, let op, let threshold) = trigger.condition else { continue }
                 let value: Double?, cause: String
                 switch name {
-                case "rewards.balance": (value, cause) = (rewards.map { Double($0.balance) }, "points-\(profile.rewards.balance)")
-                case "rewards.points_to_next": (value, cause) = (rewards?.pointsToNext.map(Double.init), "points-\(profile.rewards.balance)")
+                case "rewards.balance": (value, cause) = (balance, "points-\(profile.rewards.balance)")
+                case "rewards.points_to_next": (value, cause) = (toNext, "points-\(profile.rewards.balance)")
                 default: (value, cause) = (predictions?[name], "orders-\(profile.orders)")
                 }
                 guard let value, op.holds(value, threshold) else { continue }
