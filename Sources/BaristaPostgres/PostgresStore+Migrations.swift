@@ -193,5 +193,13 @@ extension PostgresStore {
             "CREATE INDEX decision_conversions_by_position ON decision_conversions (site_id, seq) WHERE seq IS NOT NULL",
             "CREATE TABLE decision_sequences (site_id text COLLATE \"C\" PRIMARY KEY, seq bigint NOT NULL)",
         ]),
+        // `retention_days` deletes by time: without these the hourly purge walked every event of
+        // the site by position (and the outcome, conversion and outbox deletes their whole tables).
+        PostgresMigration(version: 7, name: "time indexes for the retention purge", statements: [
+            "CREATE INDEX events_by_time ON events (site_id, \"timestamp\", seq)",
+            "CREATE INDEX recommendation_outcomes_by_time ON recommendation_outcomes (site_id, at)",
+            "CREATE INDEX decision_conversions_by_time ON decision_conversions (site_id, at)",
+            "CREATE INDEX outbox_by_update ON outbox (site_id, updated_at)",
+        ]),
     ]
 }

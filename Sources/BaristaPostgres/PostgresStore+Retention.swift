@@ -9,14 +9,15 @@ extension PostgresStore {
         let site = site.rawValue, cutoff = before.seconds
         var events = 0
         while true {
-            // Only events both checkpoints include: a restart replays nothing before them.
+            // Only events both checkpoints include: a restart replays nothing before them. The
+            // oldest first, by a range of `events_by_time` (v6), not a walk of the log by position.
             let deleted = try await scalar("""
                 WITH through AS (
                     SELECT least(c.seq, coalesce(l.seq, 0)) AS seq FROM checkpoints c LEFT JOIN live_models l ON l.site_id = c.site_id
                     WHERE c.site_id = \(site)),
                 doomed AS (
                     SELECT e.seq FROM events e, through t
-                    WHERE e.site_id = \(site) AND e.seq <= t.seq AND e."timestamp" < \(cutoff) ORDER BY e.seq LIMIT 10000),
+                    WHERE e.site_id = \(site) AND e."timestamp" < \(cutoff) AND e.seq <= t.seq ORDER BY e."timestamp" LIMIT 10000),
                 gone AS (DELETE FROM events WHERE site_id = \(site) AND seq IN (SELECT seq FROM doomed) RETURNING 1)
                 SELECT count(*)::bigint FROM gone
                 """, as: Int.self) ?? 0
