@@ -9,6 +9,7 @@
 #   scripts/soak.sh --seconds 90 --warmup 0.5 --max-slope 40 --binary .build/debug/barista
 #                                                 # the short one scripts/test.sh runs
 #   SOAK_SERVE_FLAGS=--no-train scripts/soak.sh …                # without the background trainer
+#   SOAK_KEEP_DATA=1 scripts/soak.sh …                           # keep the store and the server's log
 #
 # A short run still sees SQLite's page cache fill (64 MiB per connection) and the first training:
 # its second half measured +13.6 to +18.8 MB/min, hence the looser limit of 40, which a leak of the
@@ -28,7 +29,10 @@ while [ $# -gt 0 ]; do
 done
 [ -x "$binary" ] || { echo "no $binary: build it first (swift build -c release)" >&2; exit 2; }
 data="$(mktemp -d)"
-cleanup() { [ -n "${sampler:-}" ] && kill "$sampler" 2>/dev/null; [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$data"; }
+cleanup() {
+  [ -n "${sampler:-}" ] && kill "$sampler" 2>/dev/null; [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true
+  if [ -n "${SOAK_KEEP_DATA:-}" ]; then echo "soak data (store, serve.log, rss samples) kept in $data"; else rm -rf "$data"; fi
+}
 trap cleanup EXIT
 
 keys="$("$binary" sites create shop --data-dir "$data" --json 2>/dev/null | tail -1)"
@@ -60,17 +64,23 @@ sampler=$!
 segment=$(( seconds / segments ))
 for n in $(seq 1 "$segments"); do
   BARISTA_PK="$pk" BARISTA_SK="$sk" BENCH_PEOPLE="$people" wrk -t1 -c"$connections" -d"${segment}s" --latency -s Benchmarks/wrk/mixed.lua "$host" \
-    | grep BENCH_RESULT | tee -a "$data/results"
+    >"$data/wrk.out" 2>&1 || true
+  grep BENCH_RESULT "$data/wrk.out" | tee -a "$data/results" || { echo "segment $n: wrk reported nothing" >&2; cat "$data/wrk.out" >&2; }
 done
 kill -0 "$pid" || { echo "the server died" >&2; cat "$data/serve.log" >&2; exit 1; }
+# What the server logged at error level or above (a failed training, checkpoint or request).
+grep -E '"level":"(error|critical)"' "$data/serve.log" >"$data/server-errors" || true
+{ grep '"message":"model trained"' "$data/serve.log" || true; } | wc -l >"$data/trainings"
 
 # Resident memory every 15 s, then the verdict.
 awk 'NR % 15 == 0 {printf "%ss:%dMB ", int($1/1000), $2/1024} END {print ""}' "$data/rss"
-python3 - "$data/rss" "$data/results" "$max_slope" "$warmup" <<'PY'
+python3 - "$data/rss" "$data/results" "$max_slope" "$warmup" "$segments" "$data/server-errors" "$(cat "$data/trainings")" <<'PY'
 import json, statistics, sys
 rss = [(float(ms) / 1000, float(kb)) for ms, kb in (line.split() for line in open(sys.argv[1])) if kb]
 results = [json.loads(line.split(" ", 1)[1]) for line in open(sys.argv[2])]
-max_slope, warmup = float(sys.argv[3]), float(sys.argv[4])
+max_slope, warmup, segments = float(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])
+server_errors = [line.strip() for line in open(sys.argv[6]) if line.strip()]
+trainings = int(sys.argv[7])
 end = rss[-1][0]
 steady = [(t, kb) for t, kb in rss if t >= warmup * end]
 n = len(steady)
@@ -79,16 +89,26 @@ mk = sum(kb for _, kb in steady) / n
 slope = sum((t - mt) * (kb - mk) for t, kb in steady) / sum((t - mt) ** 2 for t, _ in steady)  # kB per second
 slope_mb_min = slope * 60 / 1024
 errors = sum(r["non_2xx"] + r["socket_errors"] for r in results)
-p99s = [r["p99_ms"] for r in results]
+p99s = [r["p99_ms"] for r in results] or [0.0]
+p50s = [r["p50_ms"] for r in results] or [0.0]
 requests = sum(r["requests"] for r in results)
 median_p99 = statistics.median(p99s)
-print(f"soak: {requests} requests in {len(results)} segments, {requests / end:.0f} req/s; errors {errors}; "
-      f"resident memory {rss[0][1] / 1024:.0f} → {rss[-1][1] / 1024:.0f} MB, slope after warm-up {slope_mb_min:+.2f} MB/min; "
-      f"p99 per segment {', '.join(f'{p:.1f}' for p in p99s)} ms (median {median_p99:.1f})")
+# The p99 trend: a least-squares line through the segments' p99s, its rise over the run.
+xs = range(len(p99s))
+mx, my = (len(p99s) - 1) / 2, sum(p99s) / len(p99s)
+denominator = sum((x - mx) ** 2 for x in xs)
+p99_rise = (sum((x - mx) * (y - my) for x, y in zip(xs, p99s)) / denominator * (len(p99s) - 1)) if denominator else 0.0
+print(f"soak: {requests} requests in {len(results)} segments, {requests / end:.0f} req/s; errors {errors}, server errors {len(server_errors)}; "
+      f"{trainings} trainings; resident memory {rss[0][1] / 1024:.0f} → {rss[-1][1] / 1024:.0f} MB (peak {max(kb for _, kb in rss) / 1024:.0f}), "
+      f"slope after warm-up {slope_mb_min:+.2f} MB/min; p50 per segment {', '.join(f'{p:.2f}' for p in p50s)} ms; "
+      f"p99 per segment {', '.join(f'{p:.1f}' for p in p99s)} ms (median {median_p99:.1f}, trend {p99_rise:+.1f} over the run)")
 failed = []
+if len(results) < segments: failed.append(f"only {len(results)} of {segments} segments reported")
 if errors: failed.append("errors")
+if server_errors: failed.append(f"{len(server_errors)} error lines in the server's log, the first: {server_errors[0][:300]}")
 if slope_mb_min > max_slope: failed.append(f"memory grows {slope_mb_min:.2f} MB/min > {max_slope}")
 if p99s[-1] > 3 * median_p99: failed.append("p99 of the last segment is above 3 × the median")
+if len(p99s) >= 3 and p99_rise > median_p99: failed.append(f"p99 rises by {p99_rise:.1f} ms over the run, more than its median")
 if failed:
     print("soak FAILED: " + "; ".join(failed))
     sys.exit(1)
