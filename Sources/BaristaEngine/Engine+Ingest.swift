@@ -145,10 +145,6 @@ extension Engine {
             for (index, counts) in erased { results[index] = .success(.erased(counts)) }
             for index in checkpointed { results[index] = .success(.checkpointed) }
             for (index, work) in works.enumerated() { if case .forget = work { results[index] = .success(.forgotten) } }
-            for (index, runtime, events) in followed {
-                runtime.state.withLock { state in state.fold(own: [], followed: events) }
-                results[index] = .success(.followed(events.events.count))
-            }
             for (runtime, indices, stored, seqs, followed) in committed {
                 runtime.state.withLock { state in
                     let own = zip(stored, seqs).compactMap { event, seq -> StoredEvent? in
@@ -172,6 +168,11 @@ extension Engine {
                     results[index] = .success(.ingested(slice.map { IngestResult(stored: seqs[$0] != nil, profileID: stored[$0].profileID) }))
                     offset += items.count
                 }
+            }
+            // The follow reads were made after the ingest reads (positions above theirs): folded after them.
+            for (index, runtime, events) in followed {
+                runtime.state.withLock { state in state.fold(own: [], followed: events) }
+                results[index] = .success(.followed(events.events.count))
             }
             return results.map { $0 ?? .failure(BaristaError.unavailable("nothing was committed")) }
         }
