@@ -338,6 +338,12 @@ for k in range(trials):
     trial["polls"] = polls
     results.append(trial)
     time.sleep(0.25)  # spread the probes over different phases of the 100 ms follow cycle
+# A node that never showed a probe within 10 s: look once more, 3 s later (late, or lost for good?).
+if any(t["timed_out"] for t in results):
+    time.sleep(3)
+    for k, t in enumerate(results):
+        user = f"vis-{label}-{nonce}-{k}"
+        t["after_13_s"] = {name: call(int(name[4:]) - 1, "GET", f"/v1/profiles/{user}") for name in t["timed_out"]}
 all_delays = sorted(d for t in results for d in t["delays_ms"].values())
 import statistics
 summary = {
