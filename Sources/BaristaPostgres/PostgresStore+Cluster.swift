@@ -215,7 +215,11 @@ struct PostgresClusterLink: ClusterLink {
                 }
             }
             if leading.value.exchange(false, ordering: .relaxed) {
-                logger.warning("this node is no longer the leader", metadata: ["node": "\(node)"])
+                if Task.isCancelled {
+                    logger.info("this node stops leading: it is shutting down", metadata: ["node": "\(node)"])
+                } else {
+                    logger.warning("this node is no longer the leader", metadata: ["node": "\(node)"])
+                }
                 await onLeadership(false)
             }
             try? await Task.sleep(for: retry)

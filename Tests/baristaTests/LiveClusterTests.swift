@@ -118,8 +118,8 @@ struct LiveClusterTests {
         #expect(try await LiveTriggerTests.waitFor(3) {
             let reply = try await b.request("GET", "/v1/segments/buyers", key: secret)
             guard reply.status == 200 else { return false }
-            return try JSON.parse(reply.body)["size"]?.doubleValue == 1
-        }, "B has A's segment, with its member")
+            return try JSON.parse(reply.body)["size"]?.doubleValue == 151
+        }, "B has A's segment, with its 151 buyers")
         let experience = try await b.request("POST", "/v1/experiences", key: secret, body: #"""
             {"key":"hero","placement":"home_hero","variants":[{"key":"a","payload":1},{"key":"b","payload":2}],
              "allocation":{"type":"ab","weights":{"a":50,"b":50}}}

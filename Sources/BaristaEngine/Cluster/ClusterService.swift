@@ -81,6 +81,8 @@ extension Engine {
                     total += count
                     if count < 5_000 { break }
                 }
+            } catch is CancellationError {
+                return total
             } catch {
                 logger.error("following the shared log failed", metadata: ["site.id": "\(runtime.id)", "error": "\(error)"])
             }
@@ -94,6 +96,8 @@ extension Engine {
             do {
                 while try await followDecisions(runtime) {}
                 try await reloadInAppMessages(runtime)
+            } catch is CancellationError {
+                return
             } catch {
                 logger.error("following the other nodes' decisions failed", metadata: ["site.id": "\(runtime.id)", "error": "\(error)"])
             }

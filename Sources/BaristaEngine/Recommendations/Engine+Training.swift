@@ -88,6 +88,8 @@ extension Engine {
         }
         runtime.model.withLock { $0 = snapshot }
         try await store.saveModel(snapshot.stored(), site: site)
+        // Other nodes on a shared store load it (whether the trainer or `barista train` made it).
+        await announce(ClusterChange(site: site, kind: .model))
         logger.info("model trained", metadata: ["site.id": "\(site)", "model.version": "\(version)", "seconds": "\(trainSeconds)"])
         return TrainingReport(
             version: version, trainedThrough: through, readFrom: from, window: "\(window)", interactionsDropped: interactionsDropped, events: collector.events, people: data.people, items: data.itemIDs.count,

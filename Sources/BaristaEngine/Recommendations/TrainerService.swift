@@ -47,7 +47,6 @@ public struct TrainerService: Service {
                     if age != nil, let last = lastTraining[site.id], ContinuousClock.now - last < minimumInterval { continue }
                     lastTraining[site.id] = .now
                     _ = try await engine.train(site: site.id)
-                    await engine.announce(ClusterChange(site: site.id, kind: .model))
                     Self.returnFreedMemory()
                 } catch {
                     engine.logger.error("training failed", metadata: ["site.id": "\(site.id)", "error": "\(error)"])
