@@ -58,6 +58,8 @@ extension Engine {
         var collector = InteractionCollector(weights: weights, window: window, notBefore: notBefore)
         var cursor = from
         while cursor < through {
+            // A shutdown does not wait for the rest of the read (the served model stays as it was).
+            try Task.checkCancellation()
             let page = try await store.events(site: site, after: cursor, limit: Self.trainingPage)
             guard let last = page.last?.seq else { break }
             for stored in page where (stored.seq ?? 0) <= through { collector.add(stored) }

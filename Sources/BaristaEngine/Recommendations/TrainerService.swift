@@ -46,8 +46,12 @@ public struct TrainerService: Service {
                     guard age == nil || newEvents >= minimumNewEvents || age! >= maximumAge.seconds else { continue }
                     if age != nil, let last = lastTraining[site.id], ContinuousClock.now - last < minimumInterval { continue }
                     lastTraining[site.id] = .now
-                    _ = try await engine.train(site: site.id)
+                    // Cancelled by a graceful shutdown while it reads: a training can take minutes.
+                    _ = try await cancelWhenGracefulShutdown { try await engine.train(site: site.id) }
                     Self.returnFreedMemory()
+                } catch is CancellationError {
+                    engine.logger.info("training stopped: shutting down", metadata: ["site.id": "\(site.id)"])
+                    break
                 } catch {
                     engine.logger.error("training failed", metadata: ["site.id": "\(site.id)", "error": "\(error)"])
                 }
