@@ -39,7 +39,7 @@ extension Engine {
     /// Serving goes on throughout: the log is read in pages, the numerics run on a dispatch queue
     /// (not the async executor), and the new snapshot replaces the old one atomically.
     /// - Parameter window: how much of the log to learn from (``TrainingWindow/standard``: the last
-    ///   250,000 events and interactions within 365 days of the newest event).
+    ///   million events and interactions within 365 days of the newest event).
     /// - Parameter progress: called with a stage name and a fraction done in 0...1.
     public func train(
         site: SiteID, force: Bool = false, window: TrainingWindow = .standard, progress: (@Sendable (String, Double) -> Void)? = nil) async throws -> TrainingReport? {
@@ -100,7 +100,7 @@ extension Engine {
     }
 
     /// Events per page while reading the log for a training: what one page holds decoded.
-    static var trainingPage: Int { 1_000 }
+    static var trainingPage: Int { 5_000 }
 
     /// The position to read after so that the first event read is the first at or after
     /// `notBefore` in `(after, through]`: a binary search of single-event reads, assuming times
