@@ -49,12 +49,6 @@ struct EvaluateCommand: AsyncParsableCommand {
     @Option(help: "ials: alternations of a user pass and an item pass.")
     var iterations: Int = 15
 
-    @Option(help: "for_you: learn only from the training interactions of the last N days before the newest (the engine's training window); users are still scored from their whole training history.")
-    var windowDays: Double?
-
-    @Option(help: "for_you: learn only from the N most recent training interactions (with --window-days, whichever keeps fewer).")
-    var windowInteractions: Int?
-
     @Flag(help: "Print one line of compact JSON (the EVALUATION.md layout) last on stdout.")
     var json = false
 
@@ -65,7 +59,6 @@ struct EvaluateCommand: AsyncParsableCommand {
         guard factors >= 1 else { throw ValidationError("--factors must be 1 or more.") }
         guard regularization >= 0, regularization.isFinite else { throw ValidationError("--regularization must be a finite number ≥ 0.") }
         guard alpha >= 0, alpha.isFinite else { throw ValidationError("--alpha must be a finite number ≥ 0.") }
-        guard (windowDays ?? 1) > 0, (windowInteractions ?? 1) >= 1 else { throw ValidationError("--window-days and --window-interactions must be positive.") }
         guard iterations >= 0 else { throw ValidationError("--iterations must be 0 or more.") }
     }
 
@@ -98,13 +91,7 @@ struct EvaluateCommand: AsyncParsableCommand {
             case .ease: evaluator.evaluate { EASE(training: $0, lambda: Float(lambda)) }
             case .forYou:
                 evaluator.evaluate { (_: InteractionMatrix) -> ForYouRecommender in
-                    var training = ForYouTrainingData(split: split)
-                    if windowDays != nil || windowInteractions != nil {
-                        let window = TrainingWindow(maxInteractions: windowInteractions ?? .max, maxAge: (windowDays ?? .infinity) * 86_400)
-                        training = training.windowed(window)
-                        Output.error("evaluate: for_you window \(window): \(training.entryCount) training pairs learned from")
-                    }
-                    let tuned = ForYouModel.tuned(training: training)
+                    let tuned = ForYouModel.tuned(training: ForYouTrainingData(split: split))
                     Output.error("evaluate: for_you validation ndcg@10 \(Self.format(tuned.validationNDCG, 4)) (\(tuned.model.memoryBytes) bytes)")
                     return ForYouRecommender(model: tuned.model, split: split)
                 }
