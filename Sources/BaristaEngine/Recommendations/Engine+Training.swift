@@ -9,9 +9,6 @@ public struct TrainingReport: Sendable {
     public var version: String
     /// The log position it was trained through.
     public var trainedThrough: Int64
-    /// The log position the read started after (0: the whole log), the window it applied, and
-    /// the interactions read but left out as older than the window.
-    public var readFrom: Int64, window: String, interactionsDropped: Int
     /// Events read, and the people, items and (person, item) pairs they gave.
     public var events: Int, people: Int, items: Int, pairs: Int
     /// The hyper-parameters picked on the validation split, and the validation ndcg@10 they reached.
@@ -26,23 +23,15 @@ public struct TrainingReport: Sendable {
 }
 
 extension Engine {
-    /// Trains a site's `for_you` model from the recent part of its event log (`window`), publishes
-    /// it to serving in one step and stores it, after refitting the population models behind every profile's
+    /// Trains a site's `for_you` model from its whole event log, publishes it to serving in one
+    /// step and stores it, after refitting the population models behind every profile's
     /// predictions (``refreshPredictions(site:)``). Returns nil, without training, when no event arrived since the served
     /// model was trained (unless `force`) or when the log has no interaction with an item.
     ///
-    /// Memory and time are bounded by the window, not by the log: the read starts at the window's
-    /// first position (found by a binary search over positions when it is bounded by age, which
-    /// assumes event times roughly follow log order; events older than the window are skipped
-    /// anyway), and the collector keeps at most the window's interactions.
-    ///
     /// Serving goes on throughout: the log is read in pages, the numerics run on a dispatch queue
     /// (not the async executor), and the new snapshot replaces the old one atomically.
-    /// - Parameter window: how much of the log to learn from (``TrainingWindow/standard``: the last
-    ///   million events and interactions within 365 days of the newest event).
     /// - Parameter progress: called with a stage name and a fraction done in 0...1.
-    public func train(
-        site: SiteID, force: Bool = false, window: TrainingWindow = .standard, progress: (@Sendable (String, Double) -> Void)? = nil) async throws -> TrainingReport? {
+    public func train(site: SiteID, force: Bool = false, progress: (@Sendable (String, Double) -> Void)? = nil) async throws -> TrainingReport? {
         let runtime = try await runtime(site)
         let (through, weights) = runtime.state.withLock { ($0.appliedSeq, $0.site.settings.feedbackWeights) }
         let served = runtime.model.withLock { $0?.trainedThrough }
@@ -50,24 +39,18 @@ extension Engine {
         let profileModels = try await refreshPredictions(site: site)
         let clock = ContinuousClock(), started = clock.now
 
-        // Only the window is read: positions before it are skipped, not scanned.
-        let newest = try await store.events(site: site, after: through - 1, limit: 1).first.map { $0.event.timestamp.timeIntervalSince1970 }
-        let notBefore = newest.map { window.cutoff(newest: $0) } ?? -.infinity
-        let byCount = max(0, through - Int64(clamping: window.maxInteractions))
-        let from = notBefore > -.infinity ? try await firstPosition(site: site, after: byCount, through: through, notBefore: notBefore) : byCount
-        var collector = InteractionCollector(weights: weights, window: window, notBefore: notBefore)
-        var cursor = from
+        var collector = InteractionCollector(weights: weights)
+        var cursor: Int64 = 0
         while cursor < through {
             // A shutdown does not wait for the rest of the read (the served model stays as it was).
             try Task.checkCancellation()
-            let page = try await store.events(site: site, after: cursor, limit: Self.trainingPage)
+            let page = try await store.events(site: site, after: cursor, limit: 10_000)
             guard let last = page.last?.seq else { break }
             for stored in page where (stored.seq ?? 0) <= through { collector.add(stored) }
             cursor = last
-            progress?("reading the log", Double(min(cursor, through) - from) / Double(max(through - from, 1)))
+            progress?("reading the log", Double(min(cursor, through)) / Double(max(through, 1)))
         }
         guard let data = collector.trainingData() else { return nil }
-        let interactionsDropped = collector.dropped
         let readSeconds = (clock.now - started).seconds
 
         let trainingStart = clock.now
@@ -94,30 +77,9 @@ extension Engine {
         await announce(ClusterChange(site: site, kind: .model))
         logger.info("model trained", metadata: ["site.id": "\(site)", "model.version": "\(version)", "seconds": "\(trainSeconds)"])
         return TrainingReport(
-            version: version, trainedThrough: through, readFrom: from, window: "\(window)", interactionsDropped: interactionsDropped, events: collector.events, people: data.people, items: data.itemIDs.count,
+            version: version, trainedThrough: through, events: collector.events, people: data.people, items: data.itemIDs.count,
             pairs: data.training.entryCount, config: "\(tuned.config)", validationNDCG: tuned.validationNDCG,
             readSeconds: readSeconds, trainSeconds: trainSeconds, modelBytes: tuned.model.memoryBytes, profileModels: profileModels)
-    }
-
-    /// Events per page while reading the log for a training: what one page holds decoded.
-    static var trainingPage: Int { 5_000 }
-
-    /// The position to read after so that the first event read is the first at or after
-    /// `notBefore` in `(after, through]`: a binary search of single-event reads, assuming times
-    /// follow positions (an out-of-order event can only move the start later or earlier by itself).
-    func firstPosition(site: SiteID, after low: Int64, through: Int64, notBefore: Double) async throws -> Int64 {
-        var low = low, high = through
-        while low < high {
-            let middle = low + (high - low) / 2
-            if let next = try await store.events(site: site, after: middle, limit: 1).first, let seq = next.seq, seq <= through,
-                next.event.timestamp.timeIntervalSince1970 < notBefore
-            {
-                low = max(middle + 1, seq)
-            } else {
-                high = middle
-            }
-        }
-        return low
     }
 
     /// How far a site's log has moved since its served model was trained: the log positions since

@@ -7,36 +7,18 @@ import BaristaModels
 /// People merged by `alias` or `identify` count as one (the log records each merge; events read
 /// before it are moved to the survivor). Weights are the site's `feedback_weights` (an order line
 /// 5, an add to cart 3, a click 1.5, a view 1 by default); events weighted 0 are ignored.
-///
-/// Memory is bounded by the window, not by the log: interactions older than `notBefore` are not
-/// kept, and whenever more than 1.5 × `window.maxInteractions` are held the oldest are dropped
-/// down to `maxInteractions` (so an interaction costs its entry only while it may still count).
 struct InteractionCollector {
     let weights: [String: Double]
-    let window: TrainingWindow
-    /// Interactions before this time (Unix seconds) are not kept.
-    let notBefore: Double
     private(set) var events = 0
-    /// Interactions dropped as older than the window.
-    private(set) var dropped = 0
     private var people: [ProfileID: [String: (weight: Float, time: Double)]] = [:]
-    private var entries = 0
 
-    init(weights: [String: Double], window: TrainingWindow = .unbounded, notBefore: Double = -.infinity) {
-        self.weights = weights
-        self.window = window
-        self.notBefore = notBefore
-    }
-
-    /// How many (person, item) interactions are held now.
-    var interactionCount: Int { entries }
+    init(weights: [String: Double]) { self.weights = weights }
 
     mutating func add(_ stored: StoredEvent) {
         events += 1
         let person = stored.profileID
         if let loser = stored.mergedProfileID, loser != person {
             if let history = people.removeValue(forKey: loser) {
-                entries -= history.count
                 for (item, entry) in history { note(person, item, entry.weight, entry.time) }
             }
         }
@@ -55,33 +37,15 @@ struct InteractionCollector {
     }
 
     private mutating func note(_ person: ProfileID, _ item: String, _ weight: Float, _ time: Double) {
-        guard time >= notBefore else { dropped += 1; return }
         if let current = people[person]?[item] {
             people[person]![item] = (max(current.weight, weight), max(current.time, time))
         } else {
             people[person, default: [:]][item] = (weight, time)
-            entries += 1
-            if window.maxInteractions < .max / 2, entries > window.maxInteractions + window.maxInteractions / 2 { trim() }
         }
-    }
-
-    /// Drops the oldest interactions down to `window.maxInteractions` (ties at the threshold stay).
-    mutating func trim() {
-        let threshold = window.threshold(people.values.flatMap { $0.values.map(\.time) })
-        guard threshold > -.infinity else { return }
-        var kept = 0
-        for (person, history) in people {
-            let newer = history.filter { $0.value.time >= threshold }
-            dropped += history.count - newer.count
-            kept += newer.count
-            people[person] = newer.isEmpty ? nil : newer
-        }
-        entries = kept
     }
 
     /// The training data, items numbered by first appearance; nil when nobody interacted with an item.
-    mutating func trainingData() -> (training: ForYouTrainingData, itemIDs: [ItemID], people: Int)? {
-        trim()
+    func trainingData() -> (training: ForYouTrainingData, itemIDs: [ItemID], people: Int)? {
         var itemIndex: [String: Int32] = [:]
         var itemIDs: [ItemID] = []
         var offsets = [0]
