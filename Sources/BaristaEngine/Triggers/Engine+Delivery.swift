@@ -134,6 +134,10 @@ extension Engine {
     /// Checks every prediction condition across everyone (outside the lock, on a copy of the
     /// profiles) and schedules a message for each person it holds for, once per purchase history
     /// (a `rewards.…` condition: once per balance).
+    /// Not optimized: Swift 6.3.1's optimizer crashed on this function in release builds
+    /// (CopyPropagation, "Found outside of lifetime use"); a helper confirmed that this attribute
+    /// avoids it. It runs once every 10 minutes.
+    @_optimize(none)
     func checkPredictionTriggers(_ runtime: SiteRuntime, now: Date) async {
         let (triggers, profiles, models, program) = runtime.state.withLock { state in
             state.triggers.predictionsCheckedAt = now
