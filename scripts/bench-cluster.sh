@@ -134,17 +134,8 @@ start_nodes() {
         NODE_PIDS+=("$!")
         NODE_URLS+=("http://127.0.0.1:$port")
     done
-    local deadline=$((SECONDS + 300))
     for i in $(seq 0 $((count - 1))); do
-        until python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)' \
-            "${NODE_URLS[$i]}/health" 2>/dev/null; do
-            if ! kill -0 "${NODE_PIDS[$i]}" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]; then
-                log "node $((i + 1)) did not answer GET /health; last lines of its log:"
-                tail -n 40 "$prefix-node$((i + 1)).log" >&2 || true
-                exit 2
-            fi
-            sleep 0.2
-        done
+        wait_healthy "${NODE_URLS[$i]}" "${NODE_PIDS[$i]}" "$prefix-node$((i + 1)).log"
     done
 }
 

@@ -58,16 +58,7 @@ start_server() {
     PORT="$(free_port)"
     "$BIN" serve --data-dir "$DATA" --host 127.0.0.1 --port "$PORT" --no-train >>"$WORK/server.log" 2>&1 &
     SERVER_PID=$!
-    local deadline=$((SECONDS + 120))
-    until python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)' \
-        "http://127.0.0.1:$PORT/health" 2>/dev/null; do
-        if ! kill -0 "$SERVER_PID" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]; then
-            log "server did not answer GET /health; last lines of its log:"
-            tail -n 40 "$WORK/server.log" >&2 || true
-            exit 2
-        fi
-        sleep 0.2
-    done
+    wait_healthy "http://127.0.0.1:$PORT" "$SERVER_PID" "$WORK/server.log"
 }
 
 # --- site and key ----------------------------------------------------------------------------

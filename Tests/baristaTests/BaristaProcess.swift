@@ -90,18 +90,27 @@ final class LiveServer: @unchecked Sendable {
 
     /// One HTTP request; returns status and body.
     func request(_ method: String, _ path: String, key: String? = nil, body: String? = nil) async throws -> (status: Int, body: String) {
-        var request = URLRequest(url: url.appendingPathComponent(path))
-        if path.contains("?") { request = URLRequest(url: URL(string: url.absoluteString + path)!) }
-        request.httpMethod = method
-        request.timeoutInterval = 30
-        if let key { request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
-        if let body {
-            request.httpBody = Data(body.utf8)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+        let reply = try await liveRequest(url, method, path, key: key, body: body, timeout: 30, session: .shared)
+        return (reply.status, reply.body)
     }
+}
+
+/// One HTTP request to a live server at `base` (`path` may carry a query); returns status, body
+/// and content type.
+func liveRequest(
+    _ base: URL, _ method: String, _ path: String, key: String?, body: String?, timeout: TimeInterval, session: URLSession
+) async throws -> (status: Int, body: String, contentType: String) {
+    var request = URLRequest(url: URL(string: base.absoluteString + path)!)
+    request.httpMethod = method
+    request.timeoutInterval = timeout
+    if let key { request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
+    if let body {
+        request.httpBody = Data(body.utf8)
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+    }
+    let (data, response) = try await session.data(for: request)
+    let http = response as? HTTPURLResponse
+    return (http?.statusCode ?? 0, String(decoding: data, as: UTF8.self), http?.value(forHTTPHeaderField: "Content-Type") ?? "")
 }
 
 enum LiveServerError: Error {

@@ -47,17 +47,7 @@ final class FaultServer: @unchecked Sendable {
     func request(_ method: String, _ path: String, key: String? = nil, body: String? = nil) async throws
         -> (status: Int, body: String, contentType: String)
     {
-        var request = URLRequest(url: URL(string: url.absoluteString + path)!)
-        request.httpMethod = method
-        request.timeoutInterval = 60
-        if let key { request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
-        if let body {
-            request.httpBody = Data(body.utf8)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        }
-        let (data, response) = try await session.data(for: request)
-        let http = response as? HTTPURLResponse
-        return (http?.statusCode ?? 0, String(decoding: data, as: UTF8.self), http?.value(forHTTPHeaderField: "Content-Type") ?? "")
+        try await liveRequest(url, method, path, key: key, body: body, timeout: 60, session: session)
     }
 }
 

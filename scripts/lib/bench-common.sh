@@ -61,6 +61,20 @@ free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+# wait_healthy URL PID LOG: returns once URL/health answers; exits 2 (with the log's last lines)
+# when the process PID dies or 300 s pass first.
+wait_healthy() {
+    local deadline=$((SECONDS + 300))
+    until python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)' "$1/health" 2>/dev/null; do
+        if ! kill -0 "$2" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]; then
+            log "server at $1 did not answer GET /health; last lines of its log:"
+            tail -n 40 "$3" >&2 || true
+            exit 2
+        fi
+        sleep 0.2
+    done
+}
+
 # start_server: `barista serve --no-train` on a free port (PORT, URL), log in $WORK/server.log,
 # SERVER_PID set; returns once GET /health answers, exits 2 when it never does within 300 s.
 start_server() {
@@ -69,13 +83,5 @@ start_server() {
     log "starting the server on $URL"
     "$BIN" serve --data-dir "$DATA" --host 127.0.0.1 --port "$PORT" --no-train >>"$WORK/server.log" 2>&1 &
     SERVER_PID=$!
-    local deadline=$((SECONDS + 300))
-    until python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)' "$URL/health" 2>/dev/null; do
-        if ! kill -0 "$SERVER_PID" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]; then
-            log "server did not answer GET /health; last lines of its log:"
-            tail -n 40 "$WORK/server.log" >&2 || true
-            exit 2
-        fi
-        sleep 0.2
-    done
+    wait_healthy "$URL" "$SERVER_PID" "$WORK/server.log"
 }

@@ -8,8 +8,6 @@ import Foundation
 public struct ClusterChange: Sendable, Hashable {
     /// What changed.
     public enum Kind: String, Sendable, Hashable, CaseIterable {
-        /// A site was created.
-        case sites
         /// A site's settings.
         case settings
         /// API keys were created or revoked.
@@ -18,10 +16,8 @@ public struct ClusterChange: Sendable, Hashable {
         case items
         /// Definitions of one kind (`keys[0]`: the definition kind, e.g. `segment`; the rest: keys).
         case definitions
-        /// A newly trained recommendation model.
+        /// A newly trained recommendation model (and the prediction models fitted with it).
         case model
-        /// Newly fitted prediction models.
-        case predictions
         /// People erased (`keys`: their profile ids).
         case erased
     }

@@ -88,7 +88,7 @@ extension Engine {
 
     private func apply(_ change: ClusterChange) async throws {
         switch change.kind {
-        case .sites, .keys:
+        case .keys:
             await keys.reload()
             return
         case .definitions where [DashboardAccounts.sessionKind, DashboardAccounts.userKind].contains(change.keys.first ?? ""):
@@ -100,13 +100,13 @@ extension Engine {
         // A site this node has not loaded yet is read whole when first asked for.
         guard let runtime = await directory.loadedRuntime(change.site) else { return }
         switch change.kind {
-        case .sites, .keys: break
+        case .keys: break
         case .settings: try await reloadSettings(runtime)
         case .items: try await reloadCatalog(runtime, ids: change.keys)
         case .definitions:
             guard let kind = change.keys.first else { return }
             try await reloadDefinitions(kind, keys: Array(change.keys.dropFirst()), runtime: runtime)
-        case .model, .predictions: try await reloadModels(runtime)
+        case .model: try await reloadModels(runtime)
         case .erased:
             _ = try await committer.submit(.forget(runtime, change.keys.map { ProfileID(rawValue: $0) }))
         }
