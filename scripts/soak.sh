@@ -93,11 +93,12 @@ p99s = [r["p99_ms"] for r in results] or [0.0]
 p50s = [r["p50_ms"] for r in results] or [0.0]
 requests = sum(r["requests"] for r in results)
 median_p99 = statistics.median(p99s)
-# The p99 trend: a least-squares line through the segments' p99s, its rise over the run.
-xs = range(len(p99s))
-mx, my = (len(p99s) - 1) / 2, sum(p99s) / len(p99s)
-denominator = sum((x - mx) ** 2 for x in xs)
-p99_rise = (sum((x - mx) * (y - my) for x, y in zip(xs, p99s)) / denominator * (len(p99s) - 1)) if denominator else 0.0
+# The p99 trend: the Theil–Sen line through the segments' p99s (the median of the slopes between
+# every pair of segments), its rise over the run. A training or a checkpoint that lands in one
+# segment lifts that segment's p99 on 2 cores; a median of slopes ignores such a spike where a
+# least-squares line follows it, and still follows a p99 that keeps climbing.
+slopes = [(p99s[j] - p99s[i]) / (j - i) for i in range(len(p99s)) for j in range(i + 1, len(p99s))]
+p99_rise = statistics.median(slopes) * (len(p99s) - 1) if slopes else 0.0
 print(f"soak: {requests} requests in {len(results)} segments, {requests / end:.0f} req/s; errors {errors}, server errors {len(server_errors)}; "
       f"{trainings} trainings; resident memory {rss[0][1] / 1024:.0f} → {rss[-1][1] / 1024:.0f} MB (peak {max(kb for _, kb in rss) / 1024:.0f}), "
       f"slope after warm-up {slope_mb_min:+.2f} MB/min; p50 per segment {', '.join(f'{p:.2f}' for p in p50s)} ms; "
@@ -107,7 +108,7 @@ if len(results) < segments: failed.append(f"only {len(results)} of {segments} se
 if errors: failed.append("errors")
 if server_errors: failed.append(f"{len(server_errors)} error lines in the server's log, the first: {server_errors[0][:300]}")
 if slope_mb_min > max_slope: failed.append(f"memory grows {slope_mb_min:.2f} MB/min > {max_slope}")
-if p99s[-1] > 3 * median_p99: failed.append("p99 of the last segment is above 3 × the median")
+if len(p99s) >= 2 and min(p99s[-2:]) > 3 * median_p99: failed.append("p99 of the last two segments is above 3 × the median")
 if len(p99s) >= 3 and p99_rise > median_p99: failed.append(f"p99 rises by {p99_rise:.1f} ms over the run, more than its median")
 if failed:
     print("soak FAILED: " + "; ".join(failed))
