@@ -26,6 +26,8 @@ public final class Engine: Sendable {
     let dashboardAccounts = DashboardAccounts()
     /// Events stored per site and minute by this node, for the dashboard's overview.
     let eventRate = EventRate()
+    /// Messages the trigger scheduler is sending at this moment.
+    let deliveriesInFlight = DeliveriesInFlight()
     /// This node's part in a cluster, when the store is shared by several nodes (nil: one node alone).
     let cluster: ClusterState?
 

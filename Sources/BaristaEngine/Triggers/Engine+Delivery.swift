@@ -2,6 +2,7 @@ import BaristaCore
 import BaristaModels
 import Foundation
 import Logging
+import Synchronization
 
 /// How the scheduler delivers: retries, batch sizes, and how often predictions are checked.
 public struct DeliveryPolicy: Sendable {
@@ -65,9 +66,64 @@ public struct TriggerPassReport: Sendable, Hashable {
     }
 }
 
+/// The deliveries one pass of the trigger scheduler found due: one job per person, whose
+/// messages go one after another. Its messages are claimed (``DeliveriesInFlight``) until
+/// ``Engine/send(_:transport:policy:)`` has written what became of them.
+public struct TriggerPass: Sendable {
+    struct Job: Sendable {
+        var runtime: SiteRuntime
+        var messages: [OutboxMessage]
+    }
+
+    var jobs: [Job] = []
+
+    /// Whether nothing was due.
+    public var isEmpty: Bool { jobs.isEmpty }
+}
+
+/// The messages being sent at this moment. The scheduler starts a pass every second without
+/// waiting for the previous pass's deliveries (a receiver may take its whole 10 s timeout), so a
+/// later pass must neither send one of them again nor send that person's next message first.
+final class DeliveriesInFlight: Sendable {
+    private let claimed = Mutex<(messages: Set<String>, people: Set<String>)>(([], []))
+
+    /// How many messages are claimed.
+    var count: Int { claimed.withLock { $0.messages.count } }
+
+    /// Claims `due` (sorted by person, then due time) for `site`, leaving out every person who has
+    /// a message claimed already; returns the claimed messages grouped by person.
+    func claim(_ due: [OutboxMessage], site: SiteID) -> [[OutboxMessage]] {
+        let byPerson = Dictionary(grouping: due, by: \.profileID)
+        return claimed.withLock { claimed in
+            var groups: [[OutboxMessage]] = []
+            for (person, messages) in byPerson {
+                let key = site.rawValue + "|" + person.rawValue
+                guard !claimed.people.contains(key), !messages.contains(where: { claimed.messages.contains($0.id) }) else { continue }
+                claimed.people.insert(key)
+                for message in messages { claimed.messages.insert(message.id) }
+                groups.append(messages.sorted { $0.dueAt < $1.dueAt })
+            }
+            return groups
+        }
+    }
+
+    /// Releases the messages of `groups` (after their outcomes are written, or given up).
+    func release(_ groups: [[OutboxMessage]], site: SiteID) {
+        claimed.withLock { claimed in
+            for messages in groups {
+                guard let first = messages.first else { continue }
+                claimed.people.remove(site.rawValue + "|" + first.profileID.rawValue)
+                for message in messages { claimed.messages.remove(message.id) }
+            }
+        }
+    }
+}
+
 extension Engine {
-    /// One pass of the trigger scheduler over every loaded site: date and prediction conditions
-    /// are checked, outbox changes written, and each message that is due is checked and sent.
+    /// One pass of the trigger scheduler over every loaded site, waiting for its deliveries:
+    /// ``planTriggerPass(policy:)`` then ``send(_:transport:policy:)``. The background scheduler
+    /// (``TriggerService``) calls the two itself, so that a slow receiver does not hold up the
+    /// next pass.
     ///
     /// At send time, in order: the person must exist, be outside the global holdout and have the
     /// channel's consent (email also an `email` trait and no unsubscribe); a first attempt then
@@ -78,7 +134,15 @@ extension Engine {
     /// once, on the first attempt, and kept so retries send the same body.
     @discardableResult
     public func runTriggers(transport: any WebhookTransport, policy: DeliveryPolicy = DeliveryPolicy()) async throws -> TriggerPassReport {
-        var report = TriggerPassReport()
+        try await send(planTriggerPass(policy: policy), transport: transport, policy: policy)
+    }
+
+    /// The first half of a pass, quick and never waiting for a receiver: date and prediction
+    /// conditions are checked, outbox changes written, and the messages that are due, and not
+    /// being sent by an earlier pass, are claimed. Call it from one task at a time (the outbox
+    /// changes must be written in order).
+    public func planTriggerPass(policy: DeliveryPolicy = DeliveryPolicy()) async throws -> TriggerPass {
+        var pass = TriggerPass()
         for runtime in await directory.all {
             let now = now()
             let checkPredictions = runtime.state.withLock { state in
@@ -87,48 +151,70 @@ extension Engine {
             }
             if checkPredictions { await checkPredictionTriggers(runtime, now: now) }
             try await flushOutbox(runtime)
-            let due = try await store.dueMessages(site: runtime.id, now: now, limit: policy.batch)
+            // Claimed messages are still due in the store until their outcome is written: read past them.
+            let due = try await store.dueMessages(site: runtime.id, now: now, limit: policy.batch + deliveriesInFlight.count)
             guard !due.isEmpty else { continue }
-            let byPerson = Dictionary(grouping: due, by: \.profileID).values.map { $0.sorted { $0.dueAt < $1.dueAt } }
-            // The outcomes are written together after the pass (one transaction, not one per
-            // message): a crash before that write sends those messages again, with the same
-            // message_id and body, for the receiver to drop.
-            let (part, updates) = await withTaskGroup(of: (TriggerPassReport, [OutboxMessage]).self) { group in
-                var total = TriggerPassReport(), updates: [OutboxMessage] = [], next = 0
-                func start() {
-                    guard next < byPerson.count else { return }
-                    let messages = byPerson[next]
-                    next += 1
-                    group.addTask {
-                        var part = TriggerPassReport(), updates: [OutboxMessage] = [], sent: [Date] = []
-                        for message in messages {
-                            do {
-                                let (outcome, updated) = try await self.process(
-                                    message, runtime: runtime, transport: transport, policy: policy, sentThisPass: sent)
-                                part = part + outcome
-                                if let updated {
-                                    updates.append(updated)
-                                    if updated.status == .delivered, let at = updated.deliveredAt { sent.append(at) }
-                                }
-                            } catch {
-                                self.logger.error("message not processed", metadata: ["message_id": "\(message.id)", "error": "\(error)"])
-                            }
-                        }
-                        return (part, updates)
-                    }
-                }
-                for _ in 0..<policy.concurrency { start() }
-                for await (part, changed) in group {
-                    total = total + part
-                    updates += changed
-                    start()
-                }
-                return (total, updates)
-            }
-            try await store.applyOutbox(updates.map { .update($0) }, site: runtime.id)
-            report = report + part
+            pass.jobs += deliveriesInFlight.claim(due, site: runtime.id).map { TriggerPass.Job(runtime: runtime, messages: $0) }
         }
+        return pass
+    }
+
+    /// The second half of a pass: checks and sends each claimed message, `policy.concurrency`
+    /// people at a time, then writes the outcomes of each site together (one transaction, not one
+    /// per message) and releases the claims. A crash before that write sends those messages
+    /// again, with the same `message_id` and body, for the receiver to drop.
+    @discardableResult
+    public func send(_ pass: TriggerPass, transport: any WebhookTransport, policy: DeliveryPolicy = DeliveryPolicy()) async throws -> TriggerPassReport {
+        guard !pass.isEmpty else { return TriggerPassReport() }
+        let jobs = pass.jobs
+        let (report, updates) = await withTaskGroup(of: (TriggerPassReport, [OutboxMessage]).self) { group in
+            var total = TriggerPassReport(), updates: [OutboxMessage] = [], next = 0
+            func start() {
+                guard next < jobs.count else { return }
+                let job = jobs[next]
+                next += 1
+                group.addTask { await self.deliver(job, transport: transport, policy: policy) }
+            }
+            for _ in 0..<policy.concurrency { start() }
+            for await (part, changed) in group {
+                total = total + part
+                updates += changed
+                start()
+            }
+            return (total, updates)
+        }
+        let bySite = Dictionary(grouping: jobs, by: \.runtime.id)
+        var failure: (any Error)?
+        for (site, siteJobs) in bySite {
+            let ids = Set(siteJobs.flatMap { $0.messages.map(\.id) })
+            do {
+                try await store.applyOutbox(updates.filter { ids.contains($0.id) }.map { .update($0) }, site: site)
+            } catch {
+                failure = failure ?? error
+            }
+            // Released either way: a failed write leaves the messages due, for a later pass to send again (same id).
+            deliveriesInFlight.release(siteJobs.map(\.messages), site: site)
+        }
+        if let failure { throw failure }
         return report
+    }
+
+    /// One person's claimed messages, one after another.
+    private func deliver(_ job: TriggerPass.Job, transport: any WebhookTransport, policy: DeliveryPolicy) async -> (TriggerPassReport, [OutboxMessage]) {
+        var part = TriggerPassReport(), updates: [OutboxMessage] = [], sent: [Date] = []
+        for message in job.messages {
+            do {
+                let (outcome, updated) = try await process(message, runtime: job.runtime, transport: transport, policy: policy, sentThisPass: sent)
+                part = part + outcome
+                if let updated {
+                    updates.append(updated)
+                    if updated.status == .delivered, let at = updated.deliveredAt { sent.append(at) }
+                }
+            } catch {
+                logger.error("message not processed", metadata: ["message_id": "\(message.id)", "error": "\(error)"])
+            }
+        }
+        return (part, updates)
     }
 
     /// Checks every prediction condition across everyone (outside the lock, on a copy of the
