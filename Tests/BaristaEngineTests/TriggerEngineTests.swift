@@ -105,6 +105,28 @@ struct TriggerEngineTests {
         #expect(delivered.count == 1 && delivered[0].id == body["message_id"]?.stringValue && delivered[0].attempts == 1)
     }
 
+    @Test func aPassPlannedWhileAnotherIsSendingLeavesItsPeopleAlone() async throws {
+        let shop = try await Shop()
+        _ = try await shop.trigger(Self.cartAbandoned)
+        try await shop.person("ada")
+        try await shop.person("bea")
+        try await shop.send(Fixtures.track("Product Added", user: "ada", at: shop.clock.now, properties: ["product_id": "runner"]))
+        shop.clock.advance(by: 3_601)
+        // The first pass claims ada's message; bea's falls due before it has sent.
+        let first = try await shop.engine.planTriggerPass(policy: .local)
+        #expect(!first.isEmpty)
+        try await shop.send(Fixtures.track("Product Added", user: "bea", at: shop.clock.now, properties: ["product_id": "jacket"]))
+        shop.clock.advance(by: 3_601)
+        // A second pass planned meanwhile takes bea's message and leaves ada's, which is being sent.
+        let second = try await shop.engine.planTriggerPass(policy: .local)
+        let report = try await shop.engine.send(second, transport: HTTPWebhookTransport.shared, policy: .local)
+        #expect(report.delivered == 1 && shop.receiver.deliveries.map { $0.json["user_id"] } == ["bea"])
+        #expect(try await shop.engine.send(first, transport: HTTPWebhookTransport.shared, policy: .local).delivered == 1)
+        // Once written, nothing is due any more: each went out once.
+        #expect(try await shop.pass().delivered == 0)
+        #expect(shop.receiver.deliveries.compactMap { $0.json["user_id"]?.stringValue }.sorted() == ["ada", "bea"])
+    }
+
     @Test func anOrderWithinTheDelayCancelsTheMessage() async throws {
         let shop = try await Shop()
         _ = try await shop.trigger(Self.cartAbandoned)
