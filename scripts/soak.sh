@@ -2,8 +2,9 @@
 # A soak: mixed load (events, recommendations, decisions, profile reads; Benchmarks/wrk/mixed.lua)
 # against one `barista serve` for --seconds, in equal wrk segments, sampling the server's resident
 # memory every second. Fails on any error or non-2xx answer, on resident memory still growing after
-# warm-up (the first --warmup fraction, 0.3) faster than --max-slope MB/min, or on a p99 in the last
-# segment above 3 × the median segment's. Prints one summary line (and BENCH_RESULT per segment).
+# warm-up (the first --warmup fraction, 0.3) faster than --max-slope MB/min, on a p99 that climbs
+# over the run by more than its median (a Theil–Sen trend), or on the last two segments' p99s both
+# above 3 × the median segment's. Prints one summary line (and BENCH_RESULT per segment).
 #
 #   scripts/soak.sh --seconds 600                 # the documented 10-minute soak (release build)
 #   scripts/soak.sh --seconds 90 --warmup 0.5 --max-slope 40 --binary .build/debug/barista
