@@ -174,6 +174,7 @@ extension Engine {
         for runtime in await directory.all {
             guard let days = runtime.state.withLock({ $0.site.settings.retentionDays }) else { continue }
             let counts = try await store.purge(site: runtime.id, before: now().addingTimeInterval(-Double(days) * 86_400))
+            if counts.events > 0 { runtime.interactions.reset() }
             if counts.events > 0 || counts.derived > 0 {
                 purged[runtime.id] = counts
                 logger.info("retention purge", metadata: [

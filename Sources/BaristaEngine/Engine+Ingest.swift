@@ -108,6 +108,7 @@ extension Engine {
         for (index, work) in works.enumerated() {
             guard case .erase(let runtime, let profile) = work else { continue }
             let ids = runtime.state.withLock { state in state.forget(profile) }
+            runtime.interactions.forget(ids)
             do {
                 erased[index] = try await store.erase(site: runtime.id, profiles: ids)
             } catch {
@@ -116,7 +117,8 @@ extension Engine {
         }
         for work in works {
             guard case .forget(let runtime, let profiles) = work else { continue }
-            runtime.state.withLock { state in for profile in profiles { _ = state.forget(profile) } }
+            let ids = runtime.state.withLock { state in profiles.flatMap { state.forget($0) } }
+            runtime.interactions.forget(ids)
         }
         var checkpointed: [Int] = []
         for (index, work) in works.enumerated() {

@@ -122,6 +122,8 @@ final class SiteRuntime: Sendable {
     let state: Mutex<SiteState>
     /// The trained `for_you` model now served; replaced in one step by the trainer.
     let model = Mutex<ModelSnapshot?>(nil)
+    /// The interactions read by the last training, for the next to start from.
+    let interactions = InteractionCache()
     /// How far this node has read what the other nodes wrote (several nodes only).
     let follow: Mutex<FollowCursor>
 

@@ -90,6 +90,28 @@ extension PostgresStore {
             """).map(Self.storedEvent)
     }
 
+    /// The log as the `for_you` trainer reads it: the items of each `track` event picked out by
+    /// PostgreSQL's `jsonb` functions (as a small JSON array), no event decoded in Swift.
+    public func interactions(site: SiteID, after: Int64, limit: Int) async throws -> [InteractionRecord] {
+        let rows = try await rows("""
+            SELECT seq, profile_id, merged_profile_id, CASE WHEN type = 'track' THEN name END AS name, "timestamp",
+                CASE WHEN type <> 'track' THEN NULL
+                    WHEN name = \(EventName.orderCompleted) THEN CASE WHEN jsonb_typeof(b -> 'properties' -> 'products') = 'array' THEN
+                        (SELECT coalesce(jsonb_agg(line -> 'product_id'), '[]'::jsonb) FROM jsonb_array_elements(b -> 'properties' -> 'products') AS line)::text END
+                    ELSE jsonb_build_array(b -> 'properties' -> 'product_id')::text END AS items
+            FROM (SELECT seq, profile_id, merged_profile_id, type, name, "timestamp", body::jsonb AS b FROM events
+                  WHERE site_id = \(site.rawValue) AND seq > \(after) ORDER BY seq LIMIT \(limit)) AS page
+            ORDER BY seq
+            """)
+        return try rows.map { row in
+            let items = try row.get("items", as: String?.self)
+            return InteractionRecord(
+                seq: try row.get("seq"), profileID: ProfileID(try row.get("profile_id", as: String.self)),
+                mergedProfileID: try row.get("merged_profile_id", as: String?.self).map { ProfileID($0) }, name: try row.get("name"),
+                timestamp: try row.get("timestamp"), items: try items.map { try JSON.parse(Array($0.utf8)).arrayValue?.compactMap(\.idString) ?? [] } ?? [])
+        }
+    }
+
     /// Every stored event of `profiles`, oldest first, through the `(site_id, profile_id, seq)` index.
     public func events(site: SiteID, profiles: [ProfileID]) async throws -> [StoredEvent] {
         guard !profiles.isEmpty else { return [] }

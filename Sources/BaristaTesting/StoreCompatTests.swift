@@ -95,6 +95,41 @@ public struct StoreCompatTests: Sendable {
             #expect(odd.count == 12)
             #expect(odd.allSatisfy { $0.profileID == ProfileID("odd") })
         },
+        Case(description: "the trainer's lean read of the log equals the records of the decoded events") { store in
+            let site = Fixtures.site(), other = Fixtures.site()
+            try await store.createSite(site)
+            try await store.createSite(other)
+            func track(_ profile: String, _ name: String, _ properties: [String: JSONValue], merged: String? = nil, at seconds: Double = 0) -> StoredEvent {
+                StoredEvent(siteID: site.id, profileID: ProfileID(profile), mergedProfileID: merged.map { ProfileID($0) },
+                    event: Fixtures.track(name, user: profile, at: Fixtures.now.addingTimeInterval(seconds), properties: properties))
+            }
+            let events = [
+                track("p", "Product Viewed", ["product_id": "sku-1"]),
+                track("p", "Product Viewed", ["product_id": 42], at: 1.5),
+                track("p", "Product Viewed", ["product_id": 4.5]),
+                track("p", "Product Viewed", ["product_id": ["nested": "no"]]),
+                track("p", "Product Viewed", ["product_id": ""]),
+                track("p", "Product Viewed", [:]),
+                track("q", "Order Completed", ["products": [["product_id": "a"], ["product_id": 7], ["quantity": 2], "junk", ["product_id": "b"]]]),
+                track("q", "Order Completed", ["products": ["product_id": "not a list"], "product_id": "ignored"]),
+                track("q", "Order Completed", [:]),
+                track("q", "Product Added", ["product_id": "ü-ñ \"quoted\""], merged: "r"),
+                StoredEvent(siteID: site.id, profileID: ProfileID("q"), mergedProfileID: ProfileID("s"), event: Fixtures.identify(user: "q", anonymous: "a")),
+                StoredEvent(siteID: site.id, profileID: ProfileID("p"), event: Event(kind: .page, name: "Product", userID: "p", anonymousID: nil,
+                    messageID: "page-1", timestamp: Fixtures.now, receivedAt: Fixtures.now, properties: ["product_id": "sku-9"])),
+            ]
+            _ = try await store.append(EventAppend(site: site.id, events: events, links: []))
+            _ = try await store.append(EventAppend(site: other.id, events: [
+                StoredEvent(siteID: other.id, profileID: ProfileID("p"), event: Fixtures.track("Product Viewed", user: "u", properties: ["product_id": "x"]))
+            ], links: []))
+            let lean = try await store.interactions(site: site.id, after: 0, limit: 100)
+            #expect(lean == (try await store.interactionRecords(site: site.id, after: 0, limit: 100)))
+            #expect(lean.count == events.count)
+            #expect(lean.map(\.items) == [["sku-1"], ["42"], [], [], [], [], ["a", "7", "b"], [], [], ["ü-ñ \"quoted\""], [], []])
+            #expect(lean[9].mergedProfileID == ProfileID("r") && lean[10].name == nil && lean[1].timestamp == Fixtures.now.timeIntervalSince1970 + 1.5)
+            let rest = try await store.interactions(site: site.id, after: lean[4].seq, limit: 3)
+            #expect(rest.map(\.seq) == lean[5..<8].map(\.seq))
+        },
         Case(description: "occurrences of an event are read by name and position, with the summed property's number") { store in
             let site = Fixtures.site(), other = Fixtures.site()
             try await store.createSite(site)

@@ -49,6 +49,28 @@ struct RecommendationEngineTests {
         #expect(try await h.engine.train(site: h.site) != nil)
     }
 
+    @Test func aLaterTrainingReadsOnlyTheNewEventsAndLearnsWhatAFullReadWould() async throws {
+        let store = try SQLiteStore()
+        let h = try await EngineHarness(store: store)
+        try await Self.shop(h)
+        let first = try #require(try await h.engine.train(site: h.site))
+        #expect(first.events > 50)
+        // New views, an anonymous visitor who then signs in as p2 (a merge), and an erasure.
+        _ = try await h.send(
+            Fixtures.track("Product Viewed", user: "p1", properties: ["product_id": "fash-1"]),
+            Fixtures.track("Product Viewed", anonymous: "a-9", properties: ["product_id": "fash-2"]),
+            Fixtures.identify(user: "p2", anonymous: "a-9"))
+        #expect(try await h.engine.erase("p3", by: .userID, site: h.site) != nil)
+        let second = try #require(try await h.engine.train(site: h.site))
+        #expect(second.events == 3, "only the events since the first training are read: \(second.events)")
+        // A new process reads the whole log: it must learn the same people, items and pairs.
+        let fresh = Engine(store: store, clock: h.clock.function, logger: Logger(label: "test"))
+        let full = try #require(try await fresh.train(site: h.site, force: true))
+        #expect(full.events > second.events)
+        #expect((second.people, second.items, second.pairs) == (full.people, full.items, full.pairs))
+        #expect(second.people == 23, "p3 is erased, the visitor merged into p2")
+    }
+
     @Test func withATrainedModelAViewStillChangesTheNextAnswer() async throws {
         let h = try await EngineHarness()
         try await Self.shop(h)

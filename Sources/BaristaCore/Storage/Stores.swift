@@ -28,6 +28,11 @@ public protocol EventStore: Sendable {
     func eventOccurrences(
         site: SiteID, name: String, sumProperty: String?, after: Int64, through: Int64, limit: Int
     ) async throws -> [EventOccurrence]
+    /// A site's log after `after`, at most `limit` positions, oldest first, as the `for_you`
+    /// trainer reads it (``InteractionRecord``): the same positions as ``events(site:after:limit:)``
+    /// without decoding whole events. A store without a leaner read returns
+    /// ``interactionRecords(site:after:limit:)``.
+    func interactions(site: SiteID, after: Int64, limit: Int) async throws -> [InteractionRecord]
     /// Every identity link of a site.
     func identityLinks(site: SiteID) async throws -> [IdentityLink]
     /// Deletes what is older than `before` (`retention_days`): events the profile and live-model
@@ -67,6 +72,60 @@ public struct PurgeCounts: Sendable, Hashable {
     public init(events: Int, derived: Int) {
         self.events = events
         self.derived = derived
+    }
+}
+
+extension EventStore {
+    /// ``events(site:after:limit:)``, each event made an ``InteractionRecord``: what a store
+    /// without a leaner read answers ``interactions(site:after:limit:)`` with, and what a leaner
+    /// read must equal.
+    public func interactionRecords(site: SiteID, after: Int64, limit: Int) async throws -> [InteractionRecord] {
+        try await events(site: site, after: after, limit: limit).compactMap(InteractionRecord.init)
+    }
+}
+
+/// One position of the log as the `for_you` trainer reads it: who, a merge, which items, how and when.
+public struct InteractionRecord: Sendable, Hashable {
+    /// The event's log position.
+    public var seq: Int64
+    /// The profile it was stored under.
+    public var profileID: ProfileID
+    /// The profile the event merged into ``profileID``, if any.
+    public var mergedProfileID: ProfileID?
+    /// The event's name when it is a `track` event, else nil.
+    public var name: String?
+    /// When it happened, in seconds since 1970.
+    public var timestamp: Double
+    /// The items it was about: the `product_id` of each of an `Order Completed`'s `products`,
+    /// else its `product_id` (ids as ``JSONValue/idString`` reads them; lines without one left out).
+    public var items: [String]
+
+    /// A record with every field given.
+    public init(seq: Int64, profileID: ProfileID, mergedProfileID: ProfileID?, name: String?, timestamp: Double, items: [String]) {
+        self.seq = seq
+        self.profileID = profileID
+        self.mergedProfileID = mergedProfileID
+        self.name = name
+        self.timestamp = timestamp
+        self.items = items
+    }
+
+    /// The record of a stored event; nil before it has a position.
+    public init?(_ stored: StoredEvent) {
+        guard let seq = stored.seq else { return nil }
+        let event = stored.event
+        let track = event.kind == .track ? event.name : nil
+        self.init(
+            seq: seq, profileID: stored.profileID, mergedProfileID: stored.mergedProfileID, name: track,
+            timestamp: event.timestamp.timeIntervalSince1970, items: track == nil ? [] : Self.items(of: event.properties, name: track))
+    }
+
+    /// The items of a `track` event named `name` with these properties.
+    public static func items(of properties: [String: JSONValue], name: String?) -> [String] {
+        if name == EventName.orderCompleted {
+            return (properties["products"]?.arrayValue ?? []).compactMap { $0["product_id"]?.idString }
+        }
+        return properties["product_id"]?.idString.map { [$0] } ?? []
     }
 }
 

@@ -9,7 +9,7 @@ public struct TrainingReport: Sendable {
     public var version: String
     /// The log position it was trained through.
     public var trainedThrough: Int64
-    /// Events read, and the people, items and (person, item) pairs they gave.
+    /// Events read by this training (only those since the previous one, after the first), and the people, items and (person, item) pairs they gave.
     public var events: Int, people: Int, items: Int, pairs: Int
     /// The hyper-parameters picked on the validation split, and the validation ndcg@10 they reached.
     public var config: String
@@ -23,7 +23,8 @@ public struct TrainingReport: Sendable {
 }
 
 extension Engine {
-    /// Trains a site's `for_you` model from its whole event log, publishes it to serving in one
+    /// Trains a site's `for_you` model from its whole event log (read once: each later training
+    /// of the process reads only the events after the previous one), publishes it to serving in one
     /// step and stores it, after refitting the population models behind every profile's
     /// predictions (``refreshPredictions(site:)``). Returns nil, without training, when no event arrived since the served
     /// model was trained (unless `force`) or when the log has no interaction with an item.
@@ -39,17 +40,21 @@ extension Engine {
         let profileModels = try await refreshPredictions(site: site)
         let clock = ContinuousClock(), started = clock.now
 
-        var collector = InteractionCollector(weights: weights)
-        var cursor: Int64 = 0
-        while cursor < through {
+        // Start from the interactions the last training read, and read only the log after them.
+        var (collector, generation) = runtime.interactions.take(weights: weights)
+        if collector.through > through { collector = InteractionCollector(weights: weights) }
+        let eventsBefore = collector.events
+        while collector.through < through {
             // A shutdown does not wait for the rest of the read (the served model stays as it was).
             try Task.checkCancellation()
-            let page = try await store.events(site: site, after: cursor, limit: 10_000)
+            let page = try await store.interactions(site: site, after: collector.through, limit: 10_000)
             guard let last = page.last?.seq else { break }
-            for stored in page where (stored.seq ?? 0) <= through { collector.add(stored) }
-            cursor = last
-            progress?("reading the log", Double(min(cursor, through)) / Double(max(through, 1)))
+            for record in page where record.seq <= through { collector.add(record) }
+            collector.through = min(last, through)
+            progress?("reading the log", Double(collector.through) / Double(max(through, 1)))
         }
+        collector.through = through
+        runtime.interactions.putBack(collector, generation: generation)
         guard let data = collector.trainingData() else { return nil }
         let readSeconds = (clock.now - started).seconds
 
@@ -77,7 +82,7 @@ extension Engine {
         await announce(ClusterChange(site: site, kind: .model))
         logger.info("model trained", metadata: ["site.id": "\(site)", "model.version": "\(version)", "seconds": "\(trainSeconds)"])
         return TrainingReport(
-            version: version, trainedThrough: through, events: collector.events, people: data.people, items: data.itemIDs.count,
+            version: version, trainedThrough: through, events: collector.events - eventsBefore, people: data.people, items: data.itemIDs.count,
             pairs: data.training.entryCount, config: "\(tuned.config)", validationNDCG: tuned.validationNDCG,
             readSeconds: readSeconds, trainSeconds: trainSeconds, modelBytes: tuned.model.memoryBytes, profileModels: profileModels)
     }
