@@ -100,7 +100,7 @@ let package = Package(
         // with -sanitize=fuzzer for libFuzzer; the normal build replays the committed corpus.
         .executableTarget(name: "barista-fuzz", dependencies: ["BaristaCore"], swiftSettings: strict),
         .testTarget(name: "BaristaCoreTests", dependencies: ["BaristaCore", "BaristaTesting"]),
-        .testTarget(name: "BaristaSQLiteTests", dependencies: ["BaristaSQLite", "BaristaTesting"]),
+        .testTarget(name: "BaristaSQLiteTests", dependencies: ["BaristaSQLite", "BaristaTesting", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "BaristaPostgresTests", dependencies: ["BaristaPostgres", "BaristaTesting"]),
         .testTarget(name: "BaristaModelsTests", dependencies: ["BaristaModels", "BaristaTesting"]),
         .testTarget(

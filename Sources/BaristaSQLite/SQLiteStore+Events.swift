@@ -47,11 +47,17 @@ extension SQLiteStore {
         }
     }
 
+    /// A page of the log by position: `+site_id` keeps SQLite from reading it through an index
+    /// that starts with the site (`events_by_time`) and sorting every later event of the site for
+    /// each page, which made reading a 4.6M-event log quadratic (0.47 s a page instead of 0.007 s);
+    /// the rowid range `seq > ?` is read in order and stops at the limit.
+    static let logPageSQL = "SELECT * FROM events WHERE +site_id = ? AND seq > ? ORDER BY seq LIMIT ?"
+
     /// A site's events with `seq > after`, oldest first, at most `limit`.
     public func events(site: SiteID, after: Int64, limit: Int) async throws -> [StoredEvent] {
         try await writer.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM events WHERE site_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+                db, sql: Self.logPageSQL,
                 arguments: [site.rawValue, after, limit]
             ).map { try Self.storedEvent($0) }
         }
@@ -68,7 +74,7 @@ extension SQLiteStore {
                             WHEN name = ? THEN CASE WHEN json_type(body, '$.properties.products') = 'array' THEN
                                 (SELECT json_group_array(CASE WHEN line.type = 'object' THEN json_extract(line.value, '$.product_id') END) FROM json_each(body, '$.properties.products') AS line) END
                             ELSE json_array(json_extract(body, '$.properties.product_id')) END AS items
-                    FROM events WHERE site_id = ? AND seq > ? ORDER BY seq LIMIT ?
+                    FROM events WHERE +site_id = ? AND seq > ? ORDER BY seq LIMIT ?  -- by rowid: see logPageSQL
                     """,
                 arguments: [EventName.orderCompleted, site.rawValue, after, limit])
             var records: [InteractionRecord] = []
@@ -113,7 +119,7 @@ extension SQLiteStore {
             return try Row.fetchAll(
                 db, sql: """
                     SELECT seq, profile_id, timestamp, \(value) FROM events
-                    WHERE seq > ? AND seq <= ? AND site_id = ? AND type = 'track' AND name = ? ORDER BY seq LIMIT ?
+                    WHERE seq > ? AND seq <= ? AND +site_id = ? AND type = 'track' AND name = ? ORDER BY seq LIMIT ?  -- by rowid: see logPageSQL
                     """,
                 arguments: StatementArguments(arguments)
             ).map { row in

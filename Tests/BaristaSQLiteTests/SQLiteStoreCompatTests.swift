@@ -1,5 +1,6 @@
 import BaristaCore
-import BaristaSQLite
+import GRDB
+@testable import BaristaSQLite
 import BaristaTesting
 import Foundation
 import Testing
@@ -32,6 +33,14 @@ struct SQLiteStoreCompatTests {
         let reopened = try SQLiteStore(directory: directory)
         #expect(try await reopened.sites().map(\.id) == [site.id])
         #expect(try await reopened.events(site: site.id, after: 0, limit: 10).map(\.event.messageID) == ["m1"])
+    }
+
+    @Test func aPageOfTheLogIsReadByPositionNotSortedFromAnIndexOnTheSite() async throws {
+        let store = try SQLiteStore()
+        let plan = try await store.writer.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + SQLiteStore.logPageSQL, arguments: ["site", 0, 10]).map { $0["detail"] as String }
+        }
+        #expect(plan.contains { $0.contains("INTEGER PRIMARY KEY") } && !plan.contains { $0.contains("TEMP B-TREE") }, "\(plan)")
     }
 
     @Test func backupCopiesTheWholeStore() async throws {
