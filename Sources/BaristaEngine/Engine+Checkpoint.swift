@@ -12,7 +12,17 @@ extension Engine {
     public func checkpoint() async throws {
         let runtimes = await directory.all
         guard !runtimes.isEmpty else { return }
-        _ = try await committer.submit(.checkpoint(runtimes, leader: isLeader))
+        // Encoding the changed profiles is the slow part of a checkpoint (a debug build took
+        // ~0.1-0.2 s for 1,000, and events waited that long behind it in the commit order). It
+        // is done here, before the checkpoint's turn: the committer then writes each profile whose
+        // state is still the one encoded, and encodes only those that changed since.
+        var encoded: [SiteID: PreEncodedProfiles] = [:]
+        for runtime in runtimes {
+            let dirty = runtime.state.withLock { state in state.dirty.compactMap { state.profiles[$0] } }
+            guard !dirty.isEmpty else { continue }
+            encoded[runtime.id] = PreEncodedProfiles(dirty)
+        }
+        _ = try await committer.submit(.checkpoint(runtimes, leader: isLeader, encoded: encoded))
     }
 
     /// Snapshots and saves each site's changed profiles (called by the committer only).
@@ -22,7 +32,9 @@ extension Engine {
     /// forget the changes the stored checkpoint already includes, and keep the rest for the day
     /// they lead. Recommendation outcomes and outbox changes are written by every node: both are
     /// idempotent (keyed by message), so a node that takes over has lost none.
-    static func saveCheckpoint(_ runtimes: [SiteRuntime], store: any BaristaStore, leader: Bool = true) async throws {
+    static func saveCheckpoint(
+        _ runtimes: [SiteRuntime], store: any BaristaStore, leader: Bool = true, encoded: [SiteID: PreEncodedProfiles] = [:]
+    ) async throws {
         for runtime in runtimes {
             // Outcomes of the events this checkpoint includes must be written before it: after it, the
             // replay that would re-derive them starts later.
@@ -62,7 +74,8 @@ extension Engine {
                 continue
             }
             do {
-                try await store.saveProfiles(site: runtime.id, changed: changed, removed: removed, checkpoint: seq)
+                let states = encoded[runtime.id] ?? PreEncodedProfiles([])
+                try await store.saveProfiles(site: runtime.id, changed: changed.map(states.encoding), removed: removed, checkpoint: seq)
             } catch {
                 runtime.state.withLock { state in
                     for profile in changed where state.profiles[profile.id] != nil { state.dirty.insert(profile.id) }
@@ -183,5 +196,20 @@ extension Engine {
             }
         }
         return purged
+    }
+}
+
+/// Profiles encoded ahead of a checkpoint, each with the state it was encoded from.
+struct PreEncodedProfiles: Sendable {
+    private var byID: [ProfileID: (profile: Profile, encoded: EncodedProfile)] = [:]
+
+    init(_ profiles: [Profile]) {
+        for profile in profiles { byID[profile.id] = (profile, EncodedProfile(profile)) }
+    }
+
+    /// `profile` encoded: the encoding made ahead when the profile has not changed since, else a new one.
+    func encoding(_ profile: Profile) -> EncodedProfile {
+        if let ahead = byID[profile.id], ahead.profile == profile { return ahead.encoded }
+        return EncodedProfile(profile)
     }
 }

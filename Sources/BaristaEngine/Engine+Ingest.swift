@@ -28,7 +28,7 @@ struct IngestItem: Sendable {
 enum CommitWork: Sendable {
     case ingest(SiteRuntime, [IngestItem])
     case erase(SiteRuntime, ProfileID)
-    case checkpoint([SiteRuntime], leader: Bool)
+    case checkpoint([SiteRuntime], leader: Bool, encoded: [SiteID: PreEncodedProfiles])
     /// Fold what other nodes appended since this node last read the log (several nodes only).
     case follow(SiteRuntime)
     /// Forget people another node erased (several nodes only).
@@ -122,9 +122,9 @@ extension Engine {
         }
         var checkpointed: [Int] = []
         for (index, work) in works.enumerated() {
-            guard case .checkpoint(let runtimes, let leader) = work else { continue }
+            guard case .checkpoint(let runtimes, let leader, let encoded) = work else { continue }
             do {
-                try await Engine.saveCheckpoint(runtimes, store: store, leader: leader)
+                try await Engine.saveCheckpoint(runtimes, store: store, leader: leader, encoded: encoded)
                 checkpointed.append(index)
             } catch {
                 failures[index] = error

@@ -22,12 +22,12 @@ extension PostgresStore {
     }
 
     /// Upserts `changed`, deletes `removed` and raises the checkpoint to `checkpoint` (never lowers it), in one transaction.
-    public func saveProfiles(site: SiteID, changed: [Profile], removed: [ProfileID], checkpoint: Int64) async throws {
+    public func saveProfiles(site: SiteID, changed: [EncodedProfile], removed: [ProfileID], checkpoint: Int64) async throws {
         // The last state of each profile: one statement may not update a row twice.
         var latest: [String: ByteBuffer] = [:]
         var order: [String] = []
         for profile in changed {
-            if latest.updateValue(ByteBuffer(bytes: JSON.serialize(profile.storageJSON)), forKey: profile.id.rawValue) == nil {
+            if latest.updateValue(ByteBuffer(bytes: profile.state), forKey: profile.id.rawValue) == nil {
                 order.append(profile.id.rawValue)
             }
         }

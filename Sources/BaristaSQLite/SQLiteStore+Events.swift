@@ -272,8 +272,8 @@ extension SQLiteStore {
     }
 
     /// Upserts `changed`, deletes `removed` and raises the checkpoint to `checkpoint` (never lowers it), in one transaction.
-    public func saveProfiles(site: SiteID, changed: [Profile], removed: [ProfileID], checkpoint: Int64) async throws {
-        let blobs = changed.map { ($0.id.rawValue, Data(JSON.serialize($0.storageJSON))) }
+    public func saveProfiles(site: SiteID, changed: [EncodedProfile], removed: [ProfileID], checkpoint: Int64) async throws {
+        let blobs = changed.map { ($0.id.rawValue, Data($0.state)) }
         try await writer.write { db in
             let upsert = try db.cachedStatement(sql: """
                 INSERT INTO profiles (site_id, profile_id, state) VALUES (?, ?, ?)

@@ -249,7 +249,7 @@ public struct StoreCompatTests: Sendable {
             ], links: [
                 IdentityLink(kind: .user, value: "g", profileID: gone), IdentityLink(kind: .user, value: "k", profileID: kept),
             ]))
-            try await store.saveProfiles(site: site.id, changed: [Profile(id: gone), Profile(id: kept)], removed: [], checkpoint: 3)
+            try await store.saveProfiles(site: site.id, changed: [Profile(id: gone), Profile(id: kept)].map(EncodedProfile.init), removed: [], checkpoint: 3)
             let counts = try await store.erase(site: site.id, profiles: [gone])
             #expect(counts == ErasureCounts(events: 2, identities: 1))
             #expect(try await store.events(site: site.id, after: 0, limit: 10).map(\.event.messageID) == ["k1"])
@@ -271,7 +271,7 @@ public struct StoreCompatTests: Sendable {
             profile.affinities.add(2, to: "shoes", of: .category, at: Fixtures.now, halfLife: 86_400)
             profile.cart = [Profile.CartLine(itemID: ItemID("sku"), quantity: 2, price: 10, addedAt: Fixtures.now)]
             profile.consent = Consent(personalization: false)
-            try await store.saveProfiles(site: site.id, changed: [profile, Profile(id: ProfileID("q"))], removed: [], checkpoint: 10)
+            try await store.saveProfiles(site: site.id, changed: [profile, Profile(id: ProfileID("q"))].map(EncodedProfile.init), removed: [], checkpoint: 10)
             try await store.saveProfiles(site: site.id, changed: [], removed: [ProfileID("q")], checkpoint: 5)
             let (checkpoint, profiles) = try await store.loadProfiles(site: site.id)
             #expect(checkpoint == 10)

@@ -49,7 +49,22 @@ public protocol ProfileStore: Sendable {
     /// The saved profiles and the log position they include.
     func loadProfiles(site: SiteID) async throws -> (checkpoint: Int64, profiles: [Profile])
     /// Saves changed profiles, deletes removed ones and records the log position, in one transaction.
-    func saveProfiles(site: SiteID, changed: [Profile], removed: [ProfileID], checkpoint: Int64) async throws
+    func saveProfiles(site: SiteID, changed: [EncodedProfile], removed: [ProfileID], checkpoint: Int64) async throws
+}
+
+/// A profile as a checkpoint stores it: its id and its state as JSON text. Encoding is the costly
+/// part of a checkpoint, so the engine does it before the checkpoint's turn in the commit order.
+public struct EncodedProfile: Sendable, Hashable {
+    /// The profile's id.
+    public var id: ProfileID
+    /// `profile.storageJSON`, serialized.
+    public var state: [UInt8]
+
+    /// Encodes `profile`.
+    public init(_ profile: Profile) {
+        id = profile.id
+        state = JSON.serialize(profile.storageJSON)
+    }
 }
 
 /// A site's catalog.
