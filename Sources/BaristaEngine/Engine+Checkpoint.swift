@@ -16,13 +16,15 @@ extension Engine {
         // ~0.1-0.2 s for 1,000, and events waited that long behind it in the commit order). It
         // is done here, before the checkpoint's turn: the committer then writes each profile whose
         // state is still the one encoded, and encodes only those that changed since.
+        // A node that does not lead writes no profiles (see saveCheckpoint): nothing to encode.
+        let leader = isLeader
         var encoded: [SiteID: PreEncodedProfiles] = [:]
-        for runtime in runtimes {
+        for runtime in runtimes where leader {
             let dirty = runtime.state.withLock { state in state.dirty.compactMap { state.profiles[$0] } }
             guard !dirty.isEmpty else { continue }
             encoded[runtime.id] = PreEncodedProfiles(dirty)
         }
-        _ = try await committer.submit(.checkpoint(runtimes, leader: isLeader, encoded: encoded))
+        _ = try await committer.submit(.checkpoint(runtimes, leader: leader, encoded: encoded))
     }
 
     /// Snapshots and saves each site's changed profiles (called by the committer only).
