@@ -84,17 +84,26 @@ public struct TriggerPass: Sendable {
 /// The messages being sent at this moment. The scheduler starts a pass every second without
 /// waiting for the previous pass's deliveries (a receiver may take its whole 10 s timeout), so a
 /// later pass must neither send one of them again nor send that person's next message first.
+///
+/// A read of due messages that started before a release may hold a message as it stood before its
+/// outcome was written: such a read cannot claim (``claim(_:site:readAt:)`` answers nil) and is
+/// made again.
 final class DeliveriesInFlight: Sendable {
-    private let claimed = Mutex<(messages: Set<String>, people: Set<String>)>(([], []))
+    private let claimed = Mutex<(messages: Set<String>, people: Set<String>, releases: Int)>(([], [], 0))
 
     /// How many messages are claimed.
     var count: Int { claimed.withLock { $0.messages.count } }
 
-    /// Claims `due` (sorted by person, then due time) for `site`, leaving out every person who has
-    /// a message claimed already; returns the claimed messages grouped by person.
-    func claim(_ due: [OutboxMessage], site: SiteID) -> [[OutboxMessage]] {
+    /// The number of releases so far: take it before reading due messages, and claim with it.
+    var releases: Int { claimed.withLock { $0.releases } }
+
+    /// Claims `due` (read after `readAt` releases) for `site`, leaving out every person who has a
+    /// message claimed already; returns the claimed messages grouped by person, each by due time,
+    /// or nil when a release happened since the read began (the read may be stale: read again).
+    func claim(_ due: [OutboxMessage], site: SiteID, readAt: Int) -> [[OutboxMessage]]? {
         let byPerson = Dictionary(grouping: due, by: \.profileID)
         return claimed.withLock { claimed in
+            guard claimed.releases == readAt else { return nil }
             var groups: [[OutboxMessage]] = []
             for (person, messages) in byPerson {
                 let key = site.rawValue + "|" + person.rawValue
@@ -110,6 +119,7 @@ final class DeliveriesInFlight: Sendable {
     /// Releases the messages of `groups` (after their outcomes are written, or given up).
     func release(_ groups: [[OutboxMessage]], site: SiteID) {
         claimed.withLock { claimed in
+            claimed.releases += 1
             for messages in groups {
                 guard let first = messages.first else { continue }
                 claimed.people.remove(site.rawValue + "|" + first.profileID.rawValue)
@@ -151,10 +161,16 @@ extension Engine {
             }
             if checkPredictions { await checkPredictionTriggers(runtime, now: now) }
             try await flushOutbox(runtime)
-            // Claimed messages are still due in the store until their outcome is written: read past them.
-            let due = try await store.dueMessages(site: runtime.id, now: now, limit: policy.batch + deliveriesInFlight.count)
-            guard !due.isEmpty else { continue }
-            pass.jobs += deliveriesInFlight.claim(due, site: runtime.id).map { TriggerPass.Job(runtime: runtime, messages: $0) }
+            // Claimed messages are still due in the store until their outcome is written: read past
+            // them. A read that a release overtook is made again (a few times; else next pass).
+            for _ in 0..<3 {
+                let readAt = deliveriesInFlight.releases
+                let due = try await store.dueMessages(site: runtime.id, now: now, limit: policy.batch + deliveriesInFlight.count)
+                guard !due.isEmpty else { break }
+                guard let groups = deliveriesInFlight.claim(due, site: runtime.id, readAt: readAt) else { continue }
+                pass.jobs += groups.map { TriggerPass.Job(runtime: runtime, messages: $0) }
+                break
+            }
         }
         return pass
     }
