@@ -15,7 +15,7 @@ final class FaultServer: @unchecked Sendable {
     /// Starts `barista serve --port 0` on `dataDir`, logging (text) to `logPath`, appending, and
     /// waits for its "listening on" line.
     init(dataDir: String, logPath: String, arguments: [String] = []) throws {
-        if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
+        if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         log.seekToEndOfFile()
         self.logPath = logPath

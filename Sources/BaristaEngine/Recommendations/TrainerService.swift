@@ -19,9 +19,8 @@ public struct TrainerService: Service {
     ///   - checkEvery: how often sites are looked at (30 s).
     ///   - minimumNewEvents: new events that trigger a training (10,000).
     ///   - maximumAge: the longest a model serves while newer events exist (1 hour).
-    ///   - minimumInterval: the shortest time between two trainings of a site (5 minutes): each
-    ///     reads the whole log, so under heavy ingestion back-to-back trainings would hold a core
-    ///     and memory in proportion to the log (the soak showed resident memory climbing with it).
+    ///   - minimumInterval: the shortest time between two trainings of a site (5 minutes): under
+    ///     heavy ingestion back-to-back trainings would hold a core that serving needs.
     public init(
         engine: Engine, checkEvery: Duration = .seconds(30), minimumNewEvents: Int64 = 10_000, maximumAge: Duration = .seconds(3600),
         minimumInterval: Duration = .seconds(300)
@@ -48,7 +47,7 @@ public struct TrainerService: Service {
                     lastTraining[site.id] = .now
                     // Cancelled by a graceful shutdown while it reads: a training can take minutes.
                     _ = try await cancelWhenGracefulShutdown { try await engine.train(site: site.id) }
-                    Self.returnFreedMemory()
+                    ProcessMemory.returnFreedMemory()
                 } catch is CancellationError {
                     engine.logger.info("training stopped: shutting down", metadata: ["site.id": "\(site.id)"])
                     break
@@ -64,20 +63,4 @@ public struct TrainerService: Service {
 extension Task where Success == Never, Failure == Never {
     /// Whether the task is cancelled or its service group is shutting down gracefully.
     static var isCancelledOrShuttingDown: Bool { isCancelled || isShuttingDownGracefully }
-}
-
-#if os(Linux)
-/// glibc's `malloc_trim`, which its Swift module map does not export.
-@_silgen_name("malloc_trim")
-private func glibcMallocTrim(_ pad: Int) -> Int32
-#endif
-
-extension TrainerService {
-    /// Hands the memory a training freed back to the system (glibc keeps it otherwise, and
-    /// resident memory then stays at the training's peak).
-    static func returnFreedMemory() {
-        #if os(Linux)
-        _ = glibcMallocTrim(0)
-        #endif
-    }
 }

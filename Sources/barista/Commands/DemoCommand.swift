@@ -21,6 +21,7 @@ struct DemoCommand: AsyncParsableCommand {
     static let dashboardEmail = "demo@barista.local"
 
     func run() async throws {
+        ProcessMemory.limitMallocArenas()
         CLILogging.bootstrap(json: false)
         let logger = CLILogging.logger()
         try prepareDirectory()

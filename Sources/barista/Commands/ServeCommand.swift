@@ -43,8 +43,10 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let arenas = ProcessMemory.limitMallocArenas()
         CLILogging.bootstrap(json: logFormat == "json")
         let logger = CLILogging.logger()
+        logger.debug("malloc arenas", metadata: ["limit": "\(arenas.map(String.init) ?? "as the environment or platform sets")"])
         let engine = try await store.openEngine(logger: logger)
         var configuration = ServerConfiguration(host: host, port: port)
         configuration.trains = train
